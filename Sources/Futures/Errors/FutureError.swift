@@ -1,0 +1,93 @@
+/// An error raised by the library itself, as opposed to an error thrown by user code.
+///
+/// Errors thrown by your closures and passed to `fail(_:)` are never wrapped: they reach
+/// `get()`, `value`, `error` and `recover` unchanged. `FutureError` reports what the library
+/// decided: a timeout, a dropped promise, a shut-down executor, a wait that would deadlock, or a
+/// combinator given no input.
+///
+/// ```swift
+/// do {
+///     _ = try future.get(timeout: .seconds(1))
+/// } catch let error as FutureError where error.code == .timedOut {
+///     print("gave up waiting")
+/// }
+/// ```
+public struct FutureError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong.
+    public var code: Code
+
+    /// Additional detail, shown in ``description``; empty when the code says it all.
+    public var message: String
+
+    /// Creates an error with a code and an optional detail message.
+    ///
+    /// - Parameters:
+    ///   - code: What went wrong.
+    ///   - message: Additional detail for people reading logs.
+    public init(code: Code, message: String = "") {
+        self.code = code
+        self.message = message
+    }
+
+    /// A readable explanation of the error, naming its code.
+    public var description: String {
+        message.isEmpty ? "FutureError.\(code): \(code.explanation)" : "FutureError.\(code): \(message)"
+    }
+
+    /// The kind of a ``FutureError``.
+    ///
+    /// A struct rather than an enum, so that new codes can be added without breaking `switch`
+    /// statements in client code. Compare with `==` or match with `case .timedOut:`.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Base: Hashable, Sendable {
+            case timedOut
+            case abandoned
+            case executorShutdown
+            case wouldDeadlock
+            case noInputs
+            case invalidArgument
+        }
+
+        private let base: Base
+
+        private init(_ base: Base) {
+            self.base = base
+        }
+
+        /// The future did not complete before its deadline.
+        public static let timedOut = Code(.timedOut)
+        /// The promise was released without being completed.
+        public static let abandoned = Code(.abandoned)
+        /// The executor had shut down and did not accept the job.
+        public static let executorShutdown = Code(.executorShutdown)
+        /// A blocking wait was made on a thread that the awaited future needs in order to complete.
+        public static let wouldDeadlock = Code(.wouldDeadlock)
+        /// A combinator that needs at least one input was given none.
+        public static let noInputs = Code(.noInputs)
+        /// An argument was out of range, for example a retry with no attempts.
+        public static let invalidArgument = Code(.invalidArgument)
+
+        /// The code's name, for example `timedOut`.
+        public var description: String {
+            switch base {
+            case .timedOut: "timedOut"
+            case .abandoned: "abandoned"
+            case .executorShutdown: "executorShutdown"
+            case .wouldDeadlock: "wouldDeadlock"
+            case .noInputs: "noInputs"
+            case .invalidArgument: "invalidArgument"
+            }
+        }
+
+        var explanation: String {
+            switch base {
+            case .timedOut: "the future did not complete in time"
+            case .abandoned: "the promise was released without being completed"
+            case .executorShutdown: "the executor has shut down and no longer accepts work"
+            case .wouldDeadlock: "blocking here would deadlock: the awaited future needs this thread"
+            case .noInputs: "the combinator was given no input futures"
+            case .invalidArgument: "an argument was out of range"
+            }
+        }
+    }
+}

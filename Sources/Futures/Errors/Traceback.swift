@@ -1,0 +1,187 @@
+/// The error context of a failed future: where the error was raised and every stage it passed.
+///
+/// A failure carries a traceback from the stage that raised it through every operator it crossed,
+/// oldest frame first. Read it from ``Future/traceback``; print it for a Python-style report:
+///
+/// ```swift
+/// if let traceback = future.traceback {
+///     print(traceback)
+/// }
+/// // Traceback (most recent call last):
+/// //   File "App/Pipeline.swift", line 12, in load()
+/// //     Promise (raised here)
+/// //   File "App/Pipeline.swift", line 20, in run()
+/// //     map (passed through)
+/// // PipelineError: notFound
+/// ```
+///
+/// A traceback is an immutable value. Appending a frame makes a new traceback that shares the
+/// old frames; futures that share an upstream share no mutable state, and reading a traceback
+/// never grows it.
+public struct Traceback: Sendable, CustomStringConvertible {
+    /// The newest frame; the older ones are reached through its parents.
+    let last: TracebackNode?
+
+    /// The error the frames describe, shown in the last line of ``description``.
+    public let error: (any Error)?
+
+    init(last: TracebackNode?, error: (any Error)?) {
+        self.last = last
+        self.error = error
+    }
+
+    /// The frames, oldest first: the stage that raised the error comes first.
+    public var frames: [Frame] {
+        var frames: [Frame] = []
+        frames.reserveCapacity(last?.depth ?? 0)
+        var node = last
+        while let current = node {
+            frames.append(current.frame)
+            node = current.parent
+        }
+        frames.reverse()
+        return frames
+    }
+
+    /// A report in the style of a Python traceback: a header, two lines per frame, the error.
+    public var description: String {
+        var text = "Traceback (most recent call last):\n"
+        for frame in frames {
+            text += "  File \"\(frame.fileID)\", line \(frame.line), in \(frame.function)\n"
+            text += "    \(frame.summary)\n"
+        }
+        if let error {
+            text += Self.describe(error)
+        } else {
+            text.removeLast()
+        }
+        return text
+    }
+
+    static func describe(_ error: any Error) -> String {
+        let type = String(describing: Swift.type(of: error))
+        let text = String(describing: error)
+        return text.hasPrefix(type) ? text : "\(type): \(text)"
+    }
+}
+
+// MARK: - Frame
+
+extension Traceback {
+    /// One stage of a failure's journey: an operator, where it was called, and its part in it.
+    public struct Frame: Sendable, Hashable, CustomStringConvertible {
+        /// The name of the API that made this stage, such as `"Promise"`, `"map"` or `"combineFutures"`.
+        public var operation: String
+        /// The `#fileID` of the call site, such as `"App/Pipeline.swift"`.
+        public var fileID: String
+        /// The line of the call site.
+        public var line: UInt
+        /// The function that contains the call site.
+        public var function: String
+        /// Whether the error was raised at this stage or passed through it.
+        public var role: Role
+        /// For combinators, the zero-based index of the input that failed.
+        public var inputIndex: Int?
+        /// For combinators, how many inputs there were.
+        public var inputCount: Int?
+
+        /// Creates a frame.
+        ///
+        /// - Parameters:
+        ///   - operation: The name of the API that made this stage.
+        ///   - fileID: The `#fileID` of the call site.
+        ///   - line: The line of the call site.
+        ///   - function: The function that contains the call site.
+        ///   - role: Whether the error was raised here or passed through.
+        ///   - inputIndex: For combinators, the zero-based index of the failed input.
+        ///   - inputCount: For combinators, the number of inputs.
+        public init(
+            operation: String,
+            fileID: String,
+            line: UInt,
+            function: String,
+            role: Role,
+            inputIndex: Int? = nil,
+            inputCount: Int? = nil
+        ) {
+            self.operation = operation
+            self.fileID = fileID
+            self.line = line
+            self.function = function
+            self.role = role
+            self.inputIndex = inputIndex
+            self.inputCount = inputCount
+        }
+
+        /// The part a stage played in a failure.
+        public enum Role: Sendable, Hashable {
+            /// The error was thrown by this stage's closure, or this promise was failed.
+            case raised
+            /// The error crossed this stage unchanged.
+            case passedThrough
+        }
+
+        /// The frame as one line: `fileID:line in function: operation (role)`.
+        public var description: String {
+            "\(fileID):\(line) in \(function): \(summary)"
+        }
+
+        var summary: String {
+            var text = operation
+            if let inputIndex {
+                text += ": input \(inputIndex)"
+                if let inputCount { text += " of \(inputCount)" }
+            }
+            switch role {
+            case .raised: text += " (raised here)"
+            case .passedThrough: text += " (passed through)"
+            }
+            return text
+        }
+    }
+}
+
+// MARK: - Storage
+
+/// A frame and a link to the frame before it: tracebacks share their older frames.
+// Every property is immutable except `parent`, which is cleared only in `deinit`, on nodes that
+// nothing else references any more.
+final class TracebackNode: @unchecked Sendable {
+    let site: CallSite
+    let role: Traceback.Frame.Role
+    let inputIndex: Int32
+    let inputCount: Int32
+    private(set) var parent: TracebackNode?
+    let depth: Int
+
+    init(site: CallSite, role: Traceback.Frame.Role, inputIndex: Int? = nil, inputCount: Int? = nil, parent: TracebackNode?) {
+        self.site = site
+        self.role = role
+        self.inputIndex = inputIndex.map { Int32(truncatingIfNeeded: $0) } ?? -1
+        self.inputCount = inputCount.map { Int32(truncatingIfNeeded: $0) } ?? -1
+        self.parent = parent
+        self.depth = (parent?.depth ?? 0) + 1
+    }
+
+    var frame: Traceback.Frame {
+        Traceback.Frame(
+            operation: site.operation,
+            fileID: site.fileID,
+            line: UInt(site.line),
+            function: site.function,
+            role: role,
+            inputIndex: inputIndex >= 0 ? Int(inputIndex) : nil,
+            inputCount: inputCount >= 0 ? Int(inputCount) : nil
+        )
+    }
+
+    deinit {
+        // Unlink iteratively: releasing a million-frame traceback must not recurse per frame.
+        var current = parent
+        parent = nil
+        while isKnownUniquelyReferenced(&current), let node = current {
+            current = node.parent
+            node.parent = nil
+        }
+    }
+}

@@ -1,0 +1,83 @@
+/// Something that runs jobs: the minimal executor protocol that every continuation accepts.
+///
+/// Conform your own scheduler by implementing ``execute(_:)``. Executors that can refuse work
+/// after shutting down also implement ``tryExecute(_:)``, so that the futures API can fail the
+/// affected future with ``FutureError/Code/executorShutdown`` instead of dropping the job.
+///
+/// ```swift
+/// struct MainThreadExecutor: FutureExecutor {
+///     func execute(_ job: @escaping @Sendable () -> Void) {
+///         DispatchQueue.main.async(execute: job)
+///     }
+/// }
+/// ```
+///
+/// The protocol is not named `Executor` because Swift's concurrency module already has one.
+public protocol FutureExecutor: Sendable {
+    /// Runs `job` once, now or later, on a thread of the executor's choosing.
+    ///
+    /// - Parameter job: The work to run.
+    func execute(_ job: @escaping @Sendable () -> Void)
+
+    /// Runs `job` once, or returns `false` without running it if the executor accepts no work.
+    ///
+    /// The futures API submits through this method. The default implementation calls
+    /// ``execute(_:)`` and returns `true`.
+    ///
+    /// - Parameter job: The work to run.
+    /// - Returns: `true` if the executor took the job; `false` if it has shut down.
+    func tryExecute(_ job: @escaping @Sendable () -> Void) -> Bool
+}
+
+extension FutureExecutor {
+    /// Calls ``execute(_:)`` and returns `true`: by default an executor always accepts work.
+    ///
+    /// - Parameter job: The work to run.
+    /// - Returns: `true`.
+    public func tryExecute(_ job: @escaping @Sendable () -> Void) -> Bool {
+        execute(job)
+        return true
+    }
+}
+
+/// An executor that can also run a job after a delay, and tells the time it schedules by.
+///
+/// ``TestExecutor`` (module `FuturesTesting`) implements it on virtual time; `DispatchQueue` and
+/// `ThreadPoolExecutor` on the continuous clock.
+public protocol SchedulingExecutor: FutureExecutor {
+    /// The executor's current time: virtual on a test executor, the continuous clock elsewhere.
+    var now: ContinuousClock.Instant { get }
+
+    /// Runs `job` once, `delay` from ``now``; a zero or negative delay runs it as soon as possible.
+    ///
+    /// - Parameters:
+    ///   - delay: How long to wait before running the job.
+    ///   - job: The work to run.
+    /// - Returns: A handle that cancels the job if it has not started.
+    @discardableResult
+    func execute(after delay: Duration, _ job: @escaping @Sendable () -> Void) -> ScheduledJob
+}
+
+/// A handle to a job scheduled with ``SchedulingExecutor/execute(after:_:)``.
+///
+/// ```swift
+/// let job = executor.execute(after: .seconds(5)) { print("late") }
+/// job.cancel()  // the job will not run, unless it already started
+/// ```
+public struct ScheduledJob: Sendable {
+    private let onCancel: @Sendable () -> Void
+
+    /// Creates a handle whose ``cancel()`` calls `cancel`, so that executors outside this module
+    /// can conform to ``SchedulingExecutor``.
+    ///
+    /// - Parameter cancel: Prevents the job from running if it has not started. Must be safe to
+    ///   call more than once and from any thread.
+    public init(cancel: @escaping @Sendable () -> Void) {
+        self.onCancel = cancel
+    }
+
+    /// Prevents the job from running if it has not started yet; harmless otherwise.
+    public func cancel() {
+        onCancel()
+    }
+}

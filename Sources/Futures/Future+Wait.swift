@@ -1,0 +1,154 @@
+// MARK: - Blocking
+
+extension Future {
+    /// Blocks until the future completes, then returns its value or throws its error.
+    ///
+    /// The original error is rethrown, so `catch let error as MyError` works. Called on a thread
+    /// that the future needs in order to complete (from an `.inline` callback whose work is queued
+    /// further down the same drain, from a pool's only thread, from the thread driving a test
+    /// executor) it runs the pending work itself, or throws ``FutureError/Code/wouldDeadlock`` at
+    /// once rather than hang.
+    ///
+    /// ```swift
+    /// let user = try fetchUser().get(timeout: .seconds(2))
+    /// ```
+    ///
+    /// - Parameter timeout: How long to wait at most; `nil` waits as long as it takes. Zero or
+    ///   negative returns at once.
+    /// - Returns: The value.
+    /// - Throws: The future's error; ``FutureError/Code/timedOut`` if the timeout passes first;
+    ///   ``FutureError/Code/wouldDeadlock`` if waiting could never end.
+    public func get(timeout: Duration? = nil) throws -> Value {
+        if let outcome = doneOutcome { return try outcome.get() }
+        switch blockingWait(timeout: timeout) {
+        case .satisfied, .notHandled:
+            guard let outcome = doneOutcome else {
+                preconditionFailure("Internal inconsistency: a satisfied wait left the future pending.")
+            }
+            return try outcome.get()
+        case .timedOut:
+            throw FutureError(code: .timedOut, message: "the future did not complete within \(timeout ?? .zero)")
+        case .wouldDeadlock:
+            throw FutureError(code: .wouldDeadlock)
+        }
+    }
+
+    /// Blocks until the future completes or the timeout passes; never throws.
+    ///
+    /// Deadlock rules are those of ``get(timeout:)``: a wait that could never end returns `false`
+    /// at once.
+    ///
+    /// ```swift
+    /// if future.wait(timeout: .milliseconds(100)) { print(future.result!) }
+    /// ```
+    ///
+    /// - Parameter timeout: How long to wait at most; `nil` waits as long as it takes.
+    /// - Returns: Whether the future is done.
+    @discardableResult
+    public func wait(timeout: Duration? = nil) -> Bool {
+        if isDone { return true }
+        switch blockingWait(timeout: timeout) {
+        case .satisfied, .notHandled: return true
+        case .timedOut, .wouldDeadlock: return isDone
+        }
+    }
+
+    func blockingWait(timeout: Duration?) -> BlockingWaitOutcome {
+        if let timeout, timeout <= .zero { return isDone ? .satisfied : .timedOut }
+        let deadline = timeout.map { ContinuousClock.now + $0 }
+        return blockingWait(deadline: deadline)
+    }
+
+    /// Waits until done or `deadline`, running this thread's queued work first.
+    func blockingWait(deadline: ContinuousClock.Instant?) -> BlockingWaitOutcome {
+        Trampoline.runQueuedWork(until: { isDone })
+        if isDone { return .satisfied }
+        for helper in BlockingWaitHelpers.current.reversed() {
+            let outcome = helper.blockingWait(
+                isDone: { self.isDone },
+                registerWakeUp: { wake in self.register(ClosureCallback { _ in wake() }) },
+                deadline: deadline
+            )
+            if outcome != .notHandled { return outcome }
+        }
+        let waiter = Waiter()
+        register(ClosureCallback { _ in waiter.signal() })
+        return waiter.wait(until: deadline) ? .satisfied : (isDone ? .satisfied : .timedOut)
+    }
+}
+
+// MARK: - Awaiting
+
+extension Future {
+    /// The value, awaited without blocking a thread; throws the future's error.
+    ///
+    /// Cancelling the awaiting task stops the wait with `CancellationError`; the future itself is
+    /// not cancelled, so other observers still get its outcome.
+    ///
+    /// ```swift
+    /// let user = try await fetchUser().value
+    /// ```
+    public var value: Value {
+        get async throws {
+            if let outcome = doneOutcome { return try outcome.get() }
+            let box = AsyncWaitBox<Value>()
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { continuation in
+                    guard box.install(continuation) else { return }
+                    let token = register(removable: true) { token in
+                        ClosureCallback { outcome in box.resume(with: outcome.result) }
+                    }
+                    box.setRemoval { [weak self] in _ = self?.removeCallback(token: token) }
+                }
+            } onCancel: {
+                box.resume(with: .failure(CancellationError()))
+            }
+        }
+    }
+}
+
+/// The state shared by an awaiting task, the future's callback and the cancellation handler.
+// All fields are accessed under `lock`; the continuation is resumed exactly once, outside it.
+private final class AsyncWaitBox<Value: Sendable>: @unchecked Sendable {
+    private let lock = Lock()
+    private var continuation: CheckedContinuation<Value, any Error>?
+    private var finished: Result<Value, any Error>?
+    private var removal: (@Sendable () -> Void)?
+
+    /// Stores the continuation; resumes it at once and returns `false` if already cancelled.
+    func install(_ continuation: CheckedContinuation<Value, any Error>) -> Bool {
+        let early: Result<Value, any Error>? = lock.withLock {
+            if let finished { return finished }
+            self.continuation = continuation
+            return nil
+        }
+        if let early {
+            continuation.resume(with: early)
+            return false
+        }
+        return true
+    }
+
+    func setRemoval(_ removal: @escaping @Sendable () -> Void) {
+        let runNow: Bool = lock.withLock {
+            if finished != nil { return true }
+            self.removal = removal
+            return false
+        }
+        if runNow { removal() }
+    }
+
+    func resume(with result: Result<Value, any Error>) {
+        let (continuation, removal): (CheckedContinuation<Value, any Error>?, (@Sendable () -> Void)?) = lock.withLock {
+            guard finished == nil else { return (nil, nil) }
+            finished = result
+            defer {
+                self.continuation = nil
+                self.removal = nil
+            }
+            return (self.continuation, self.removal)
+        }
+        continuation?.resume(with: result)
+        removal?()
+    }
+}

@@ -1,0 +1,313 @@
+/// The read side of an asynchronous result: a value or an error that arrives later.
+///
+/// A future starts pending and completes exactly once. Build pipelines with ``map(on:fileID:line:function:_:)``,
+/// ``flatMap(on:fileID:line:function:_:)`` and ``continueWith(on:fileID:line:function:_:)-1v2of``,
+/// observe it with ``onComplete(on:_:)``, or wait for it with ``get(timeout:)`` or ``value``.
+///
+/// ```swift
+/// let promise = Promise<Int>()
+/// let answer = promise.future
+///     .map { $0 * 2 }
+///     .flatMap { lookUp($0) }
+/// promise.succeed(21)
+/// print(try answer.get())
+/// ```
+///
+/// A failure carries a ``Traceback`` naming where it was raised and every stage it crossed.
+///
+/// Futures are thread-safe. Every continuation runs on the executor you pass (`.inline` by
+/// default); no lock is held while user code runs, and completion drains through a loop, so chains
+/// of any length complete without deep recursion.
+// All mutable state (`state`, `flags`, `lastToken`) is read and written only under the lock
+// stripe of this object (`LockStripes.mutex(for: self)`), and no locked section locks another
+// stripe or calls user code.
+public final class Future<Value: Sendable>: @unchecked Sendable {
+    enum State {
+        case pending(CallbackList<Value>)
+        /// Complete, with callbacks still to run; callbacks registered now run after them.
+        case delivering(Outcome<Value>, CallbackList<Value>)
+        case done(Outcome<Value>)
+    }
+
+    var state: State
+    var flags: FutureFlags = []
+    private var lastToken: UInt32 = 0
+    /// Where this future was made; the frame it adds to a failure that passes through it.
+    let site: CallSite
+    /// Timing and identity of work submitted with `Future.async`, `nil` for other futures.
+    let work: WorkRecord?
+
+    init(site: CallSite, work: WorkRecord? = nil) {
+        self.state = .pending(CallbackList())
+        self.site = site
+        self.work = work
+    }
+
+    init(site: CallSite, outcome: Outcome<Value>) {
+        self.state = .done(outcome)
+        self.site = site
+        self.work = nil
+    }
+
+    // MARK: - Locking
+
+    @inline(__always)
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        let mutex = LockStripes.mutex(for: self)
+        mutex.lockMutex()
+        defer { mutex.unlockMutex() }
+        return try body()
+    }
+
+    // MARK: - Completing
+
+    /// Completes the future; returns `false` and changes nothing if it was already complete.
+    @discardableResult
+    func complete(_ outcome: Outcome<Value>) -> Bool {
+        let hasCallbacks: Bool? = withLock {
+            switch state {
+            case .pending(let callbacks):
+                flags.remove(.running)
+                if callbacks.isEmpty {
+                    state = .done(outcome)
+                    return false
+                }
+                state = .delivering(outcome, callbacks)
+                return true
+            case .delivering, .done:
+                return nil
+            }
+        }
+        guard let hasCallbacks else { return false }
+        work?.finish()
+        if hasCallbacks {
+            Trampoline.submit(.deliver(self))
+        }
+        return true
+    }
+
+    /// Completes with `outcome`, adding this future's frame to a failure that passes through.
+    @inline(__always)
+    @discardableResult
+    func complete(passingThrough outcome: Outcome<Value>) -> Bool {
+        switch outcome {
+        case .success:
+            return complete(outcome)
+        case .failure(let error, let traceback):
+            return complete(.passedThrough(error, traceback, at: site))
+        }
+    }
+
+    /// Fails the future with `error` raised at this future's own stage.
+    @inline(__always)
+    @discardableResult
+    func fail(raising error: any Error) -> Bool {
+        complete(.raised(error, at: site))
+    }
+
+    /// Completes with the outcome of `other` when it completes: flattening and `complete(with:)`.
+    func adopt(_ other: Future<Value>) {
+        precondition(other !== self, "A future cannot adopt its own outcome; it would never complete.")
+        if let outcome = other.doneOutcome {
+            complete(passingThrough: outcome)
+        } else {
+            other.register(ForwardCallback(next: self))
+        }
+    }
+
+    // MARK: - Callbacks
+
+    /// Registers `callback`; if the future is already done, runs it now through the trampoline.
+    @inline(__always)
+    func register(_ callback: some FutureCallback<Value>) {
+        _ = register(removable: false) { _ in callback }
+    }
+
+    /// Registers the callback `make` builds, giving it a fresh token if `removable`; if the future
+    /// is already done, runs it now through the trampoline. Returns the token, or 0.
+    func register<Callback: FutureCallback<Value>>(
+        removable: Bool,
+        _ make: (UInt32) -> Callback
+    ) -> UInt32 {
+        var token: UInt32 = 0
+        var callback: Callback?
+        let outcome: Outcome<Value>? = withLock {
+            if removable { token = nextToken() }
+            switch state {
+            case .pending(var callbacks):
+                state = .pending(CallbackList())  // drop the state's reference, so that appending does not copy
+                callbacks.append(make(token))
+                state = .pending(callbacks)
+                return nil
+            case .delivering(let outcome, var callbacks):
+                state = .done(outcome)  // drop the state's reference, so that appending does not copy
+                callbacks.append(make(token))
+                state = .delivering(outcome, callbacks)
+                return nil
+            case .done(let outcome):
+                callback = make(token)
+                return outcome
+            }
+        }
+        if let outcome, let callback {
+            Trampoline.runOrQueue({ callback.run(outcome, from: self) }, orQueue: { .job({ callback.run(outcome, from: self) }) })
+        }
+        return token
+    }
+
+    /// Removes the callback registered with `token` if it has not been handed over to run yet.
+    func removeCallback(token: UInt32) -> Bool {
+        guard token != 0 else { return false }
+        return withLock {
+            switch state {
+            case .pending(var callbacks):
+                state = .pending(CallbackList())
+                let removed = callbacks.remove(token: token)
+                state = .pending(callbacks)
+                return removed
+            case .delivering(let outcome, var callbacks):
+                state = .done(outcome)
+                let removed = callbacks.remove(token: token)
+                state = .delivering(outcome, callbacks)
+                return removed
+            case .done:
+                return false
+            }
+        }
+    }
+
+    func deliverCallbacks() {
+        while true {
+            let next: (Outcome<Value>, CallbackList<Value>)? = withLock {
+                guard case .delivering(let outcome, let callbacks) = state else {
+                    preconditionFailure("Internal inconsistency: delivering callbacks of a future that is not delivering.")
+                }
+                if callbacks.isEmpty {
+                    state = .done(outcome)
+                    return nil
+                }
+                state = .delivering(outcome, CallbackList())
+                return (outcome, callbacks)
+            }
+            guard let (outcome, callbacks) = next else { return }
+            callbacks.runAll(outcome, from: self)
+        }
+    }
+
+    func nextToken() -> UInt32 {
+        // Called under the lock.
+        lastToken &+= 1
+        if lastToken == 0 { lastToken = 1 }
+        return lastToken
+    }
+
+    // MARK: - Reading state
+
+    /// The outcome, if the future is complete (its callbacks may still be running).
+    var doneOutcome: Outcome<Value>? {
+        withLock {
+            switch state {
+            case .pending: nil
+            case .delivering(let outcome, _), .done(let outcome): outcome
+            }
+        }
+    }
+
+    var currentFlags: FutureFlags { withLock { flags } }
+
+    /// Marks submitted work as started; `false` if the future completed (was cancelled) first.
+    func markRunning() -> Bool {
+        withLock {
+            guard case .pending = state else { return false }
+            flags.insert(.running)
+            return true
+        }
+    }
+
+    /// Marks a promise's future as following another future, so that releasing the promise does
+    /// not abandon it. Returns `false` if it is already complete.
+    func markAdopting() -> Bool {
+        withLock {
+            guard case .pending = state else { return false }
+            flags.insert(.adopting)
+            return true
+        }
+    }
+
+    /// Sets the cancel-requested flag and, if the future is pending and not running, fails it
+    /// with `CancellationError`.
+    func requestCancel(at site: CallSite) -> Bool {
+        let shouldCancel: Bool = withLock {
+            flags.insert(.cancelRequested)
+            guard case .pending = state, !flags.contains(.running) else { return false }
+            return true
+        }
+        guard shouldCancel else { return false }
+        return complete(.raised(CancellationError(), at: site))
+    }
+}
+
+extension Future: Deliverable {}
+
+/// Status bits of a future besides its state.
+struct FutureFlags: OptionSet {
+    let rawValue: UInt8
+    static let running = FutureFlags(rawValue: 1 << 0)
+    static let cancelRequested = FutureFlags(rawValue: 1 << 1)
+    static let adopting = FutureFlags(rawValue: 1 << 2)
+}
+
+// MARK: - Work records
+
+/// Identity and timing of work submitted with `Future.async`.
+// `started` and `finished` are written once each, under `lock`.
+final class WorkRecord: @unchecked Sendable {
+    let taskID: UInt64
+    let submitted: ContinuousClock.Instant
+    private let lock = Lock()
+    private var started: ContinuousClock.Instant?
+    private var finished: ContinuousClock.Instant?
+
+    init(taskID: UInt64) {
+        self.taskID = taskID
+        self.submitted = .now
+    }
+
+    func start() {
+        let now = ContinuousClock.now
+        lock.withLock { started = now }
+    }
+
+    func finish() {
+        let now = ContinuousClock.now
+        lock.withLock {
+            if finished == nil { finished = now }
+        }
+    }
+
+    var duration: FutureDuration? {
+        lock.withLock {
+            guard let finished else { return nil }
+            guard let started else { return FutureDuration(pending: finished - submitted, running: .zero) }
+            return FutureDuration(pending: started - submitted, running: finished - started)
+        }
+    }
+}
+
+/// How long submitted work waited and ran: see ``Future/duration``.
+public struct FutureDuration: Sendable, Hashable {
+    /// From submission to the start of the work, or to completion if it never started.
+    public var pending: Duration
+    /// From the start of the work to completion; `.zero` if it never started.
+    public var running: Duration
+
+    /// Creates a duration record.
+    ///
+    /// - Parameters:
+    ///   - pending: Time from submission to start.
+    ///   - running: Time from start to completion.
+    public init(pending: Duration, running: Duration) {
+        self.pending = pending
+        self.running = running
+    }
+}
