@@ -33,7 +33,7 @@ private struct UserCallback<Value: Sendable, E: FutureExecutor>: FutureCallback 
         switch (body, outcome) {
         case (.result(let body), _): body(outcome.result)
         case (.success(let body), .success(let value)): body(value)
-        case (.failure(let body), .failure(let error, _)): body(error)
+        case (.failure(let body), .failure(let failure)): body(failure.error)
         case (.success, .failure), (.failure, .success): break
         }
     }

@@ -26,8 +26,8 @@ extension Future {
         function: StaticString = #function,
         _ transform: @escaping @Sendable (Value) throws -> T
     ) -> Future<T> {
-        let next = Future<T>(site: CallSite("map", fileID, line, function))
-        register(TransformStage(next: next, body: .map(transform), executor: executor))
+        let next = Future<T>(site: CallSite(.map, fileID, line, function))
+        register(MapStage(next: next, transform: transform, executor: executor))
         return next
     }
 
@@ -56,8 +56,8 @@ extension Future {
         function: StaticString = #function,
         _ transform: @escaping @Sendable (Value) throws -> Future<T>
     ) -> Future<T> {
-        let next = Future<T>(site: CallSite("flatMap", fileID, line, function))
-        register(TransformStage(next: next, body: .flatMap(transform), executor: executor))
+        let next = Future<T>(site: CallSite(.flatMap, fileID, line, function))
+        register(FlatMapStage(next: next, transform: transform, executor: executor))
         return next
     }
 
@@ -87,8 +87,8 @@ extension Future {
         function: StaticString = #function,
         _ continuation: @escaping @Sendable (Future<Value>) throws -> T
     ) -> Future<T> {
-        let next = Future<T>(site: CallSite("continueWith", fileID, line, function))
-        register(TransformStage(next: next, body: .continueWith(continuation), executor: executor))
+        let next = Future<T>(site: CallSite(.continueWith, fileID, line, function))
+        register(ContinueWithStage(next: next, continuation: continuation, executor: executor))
         return next
     }
 
@@ -119,8 +119,8 @@ extension Future {
         function: StaticString = #function,
         _ continuation: @escaping @Sendable (Future<Value>) throws -> Future<T>
     ) -> Future<T> {
-        let next = Future<T>(site: CallSite("continueWith", fileID, line, function))
-        register(TransformStage(next: next, body: .continueWithFuture(continuation), executor: executor))
+        let next = Future<T>(site: CallSite(.continueWith, fileID, line, function))
+        register(ContinueWithFutureStage(next: next, continuation: continuation, executor: executor))
         return next
     }
 }
@@ -152,7 +152,9 @@ extension Future {
         function: StaticString = #function,
         _ transform: @escaping @Sendable (any Error) throws -> Value
     ) -> Future<Value> {
-        passthrough("recover", .recover(transform), executor, fileID, line, function)
+        let next = Future(site: CallSite(.recover, fileID, line, function))
+        register(RecoverStage(next: next, transform: transform, executor: executor))
+        return next
     }
 
     /// Returns a future that turns a failure of this one into the outcome of another future.
@@ -179,7 +181,9 @@ extension Future {
         function: StaticString = #function,
         _ transform: @escaping @Sendable (any Error) throws -> Future<Value>
     ) -> Future<Value> {
-        passthrough("flatRecover", .flatRecover(transform), executor, fileID, line, function)
+        let next = Future(site: CallSite(.flatRecover, fileID, line, function))
+        register(FlatRecoverStage(next: next, transform: transform, executor: executor))
+        return next
     }
 
     /// Returns a future whose failure is `transform` applied to this future's error.
@@ -205,7 +209,9 @@ extension Future {
         function: StaticString = #function,
         _ transform: @escaping @Sendable (any Error) -> any Error
     ) -> Future<Value> {
-        passthrough("mapError", .mapError(transform), executor, fileID, line, function)
+        let next = Future(site: CallSite(.mapError, fileID, line, function))
+        register(MapErrorStage(next: next, transform: transform, executor: executor))
+        return next
     }
 
     /// Returns a future with this future's outcome, after running a side effect with it.
@@ -231,19 +237,8 @@ extension Future {
         function: StaticString = #function,
         _ body: @escaping @Sendable (Result<Value, any Error>) -> Void
     ) -> Future<Value> {
-        passthrough("always", .always(body), executor, fileID, line, function)
-    }
-
-    private func passthrough<E: FutureExecutor>(
-        _ operation: StaticString,
-        _ body: PassthroughStage<Value, E>.Body,
-        _ executor: E,
-        _ fileID: StaticString,
-        _ line: UInt,
-        _ function: StaticString
-    ) -> Future<Value> {
-        let next = Future(site: CallSite(operation, fileID, line, function))
-        register(PassthroughStage(next: next, body: body, executor: executor))
+        let next = Future(site: CallSite(.always, fileID, line, function))
+        register(AlwaysStage(next: next, body: body, executor: executor))
         return next
     }
 }
@@ -274,19 +269,19 @@ extension Future {
         line: UInt = #line,
         function: StaticString = #function
     ) -> Future<(Value, U)> {
-        let site = CallSite("and", fileID, line, function)
+        let site = CallSite(.and, fileID, line, function)
         let next = Future<(Value, U)>(site: site)
         register(
             ClosureCallback { outcome in
                 switch outcome {
-                case .failure(let error, let traceback):
-                    next.complete(.failure(error, TracebackNode(site: site, role: .passedThrough, inputIndex: 0, inputCount: 2, parent: traceback)))
+                case .failure(let failure):
+                    next.complete(.passedThrough(failure, at: site, inputIndex: 0, inputCount: 2))
                 case .success(let first):
                     other.register(
                         ClosureCallback { outcome in
                             switch outcome {
-                            case .failure(let error, let traceback):
-                                next.complete(.failure(error, TracebackNode(site: site, role: .passedThrough, inputIndex: 1, inputCount: 2, parent: traceback)))
+                            case .failure(let failure):
+                                next.complete(.passedThrough(failure, at: site, inputIndex: 1, inputCount: 2))
                             case .success(let second):
                                 next.complete(.success((first, second)))
                             }

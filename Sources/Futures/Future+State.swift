@@ -19,7 +19,7 @@ extension Future {
         line: UInt = #line,
         function: StaticString = #function
     ) -> Future {
-        Future(site: CallSite("succeeded", fileID, line, function), outcome: .success(value))
+        Future(site: CallSite(.succeeded, fileID, line, function), outcome: .success(value))
     }
 
     /// Returns a future that has already failed with `error`, raised at the call site.
@@ -40,7 +40,7 @@ extension Future {
         line: UInt = #line,
         function: StaticString = #function
     ) -> Future {
-        let site = CallSite("failed", fileID, line, function)
+        let site = CallSite(.failed, fileID, line, function)
         return Future(site: site, outcome: .raised(error, at: site))
     }
 }
@@ -82,13 +82,13 @@ extension Future {
 
     /// Whether the future completed with an error other than `CancellationError`.
     public var isFailed: Bool {
-        if case .failure(let error, _) = doneOutcome { return !(error is CancellationError) }
+        if case .failure(let failure) = doneOutcome { return !(failure.error is CancellationError) }
         return false
     }
 
     /// Whether the future completed with `CancellationError`.
     public var isCancelled: Bool {
-        if case .failure(let error, _) = doneOutcome { return error is CancellationError }
+        if case .failure(let failure) = doneOutcome { return failure.error is CancellationError }
         return false
     }
 
@@ -104,7 +104,7 @@ extension Future {
 
     /// The error the future failed with (including `CancellationError`), or `nil`.
     public var error: (any Error)? {
-        if case .failure(let error, _) = doneOutcome { return error }
+        if case .failure(let failure) = doneOutcome { return failure.error }
         return nil
     }
 
@@ -114,7 +114,7 @@ extension Future {
     /// if let traceback = future.traceback { print(traceback) }
     /// ```
     public var traceback: Traceback? {
-        if case .failure(let error, let node) = doneOutcome { return Traceback(last: node, error: error) }
+        if case .failure(let failure) = doneOutcome { return Traceback(last: failure) }
         return nil
     }
 
@@ -155,6 +155,6 @@ extension Future {
     /// - Returns: `true` if this call cancelled the future.
     @discardableResult
     public func cancel(fileID: StaticString = #fileID, line: UInt = #line, function: StaticString = #function) -> Bool {
-        requestCancel(at: CallSite("cancel", fileID, line, function))
+        requestCancel(at: CallSite(.cancel, fileID, line, function))
     }
 }

@@ -34,19 +34,37 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
     private var lastToken: UInt32 = 0
     /// Where this future was made; the frame it adds to a failure that passes through it.
     let site: CallSite
-    /// Timing and identity of work submitted with `Future.async`, `nil` for other futures.
-    let work: WorkRecord?
 
-    init(site: CallSite, work: WorkRecord? = nil) {
+    init(site: CallSite) {
         self.state = .pending(CallbackList())
         self.site = site
-        self.work = work
+    }
+
+    /// Creates a pending future for work submitted with `Future.async`, with its record.
+    init(site: CallSite, work: WorkRecord) {
+        self.state = .pending(CallbackList())
+        self.site = site
+        self.flags = .hasWorkRecord
+        WorkRecord.register(work, for: self)
     }
 
     init(site: CallSite, outcome: Outcome<Value>) {
         self.state = .done(outcome)
         self.site = site
-        self.work = nil
+    }
+
+    deinit {
+        if flags.contains(.hasWorkRecord) {
+            WorkRecord.unregister(for: self)
+        }
+    }
+
+    /// Timing and identity of work submitted with `Future.async`, `nil` for other futures.
+    ///
+    /// Kept in a side table rather than a stored property, so that the futures of ordinary
+    /// stages stay small.
+    var work: WorkRecord? {
+        flags.contains(.hasWorkRecord) ? WorkRecord.record(for: self) : nil
     }
 
     // MARK: - Locking
@@ -79,7 +97,7 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
             }
         }
         guard let hasCallbacks else { return false }
-        work?.finish()
+        if flags.contains(.hasWorkRecord) { work?.finish() }
         if hasCallbacks {
             Trampoline.submit(.deliver(self))
         }
@@ -93,8 +111,8 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
         switch outcome {
         case .success:
             return complete(outcome)
-        case .failure(let error, let traceback):
-            return complete(.passedThrough(error, traceback, at: site))
+        case .failure(let failure):
+            return complete(.passedThrough(failure, at: site))
         }
     }
 
@@ -255,6 +273,8 @@ struct FutureFlags: OptionSet {
     static let running = FutureFlags(rawValue: 1 << 0)
     static let cancelRequested = FutureFlags(rawValue: 1 << 1)
     static let adopting = FutureFlags(rawValue: 1 << 2)
+    /// Set at initialisation only, so it may be read without the lock.
+    static let hasWorkRecord = FutureFlags(rawValue: 1 << 3)
 }
 
 // MARK: - Work records
@@ -271,6 +291,22 @@ final class WorkRecord: @unchecked Sendable {
     init(taskID: UInt64) {
         self.taskID = taskID
         self.submitted = .now
+    }
+
+    private static let tableLock = Lock()
+    // Guarded by `tableLock`.
+    nonisolated(unsafe) private static var table: [ObjectIdentifier: WorkRecord] = [:]
+
+    static func register(_ record: WorkRecord, for future: AnyObject) {
+        tableLock.withLock { table[ObjectIdentifier(future)] = record }
+    }
+
+    static func unregister(for future: AnyObject) {
+        _ = tableLock.withLock { table.removeValue(forKey: ObjectIdentifier(future)) }
+    }
+
+    static func record(for future: AnyObject) -> WorkRecord? {
+        tableLock.withLock { table[ObjectIdentifier(future)] }
     }
 
     func start() {

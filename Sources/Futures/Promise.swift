@@ -31,7 +31,7 @@ public final class Promise<Value: Sendable>: Sendable {
     ///   - line: The line of the call site; defaults to the caller's.
     ///   - function: The function of the call site; defaults to the caller's.
     public init(fileID: StaticString = #fileID, line: UInt = #line, function: StaticString = #function) {
-        future = Future(site: CallSite("Promise", fileID, line, function))
+        future = Future(site: CallSite(.promise, fileID, line, function))
     }
 
     deinit {

@@ -20,21 +20,20 @@
 /// never grows it.
 public struct Traceback: Sendable, CustomStringConvertible {
     /// The newest frame; the older ones are reached through its parents.
-    let last: TracebackNode?
+    let last: TracebackNode
+
+    init(last: TracebackNode) {
+        self.last = last
+    }
 
     /// The error the frames describe, shown in the last line of ``description``.
-    public let error: (any Error)?
-
-    init(last: TracebackNode?, error: (any Error)?) {
-        self.last = last
-        self.error = error
-    }
+    public var error: any Error { last.error }
 
     /// The frames, oldest first: the stage that raised the error comes first.
     public var frames: [Frame] {
         var frames: [Frame] = []
-        frames.reserveCapacity(last?.depth ?? 0)
-        var node = last
+        frames.reserveCapacity(last.depth)
+        var node: TracebackNode? = last
         while let current = node {
             frames.append(current.frame)
             node = current.parent
@@ -50,11 +49,7 @@ public struct Traceback: Sendable, CustomStringConvertible {
             text += "  File \"\(frame.fileID)\", line \(frame.line), in \(frame.function)\n"
             text += "    \(frame.summary)\n"
         }
-        if let error {
-            text += Self.describe(error)
-        } else {
-            text.removeLast()
-        }
+        text += Self.describe(error)
         return text
     }
 
@@ -143,10 +138,12 @@ extension Traceback {
 
 // MARK: - Storage
 
-/// A frame and a link to the frame before it: tracebacks share their older frames.
+/// A failure: its error, the newest frame, and a link to the frame before it. Tracebacks share
+/// their older frames; a failure that passes a stage costs one node.
 // Every property is immutable except `parent`, which is cleared only in `deinit`, on nodes that
 // nothing else references any more.
 final class TracebackNode: @unchecked Sendable {
+    let error: any Error
     let site: CallSite
     let role: Traceback.Frame.Role
     let inputIndex: Int32
@@ -154,7 +151,15 @@ final class TracebackNode: @unchecked Sendable {
     private(set) var parent: TracebackNode?
     let depth: Int
 
-    init(site: CallSite, role: Traceback.Frame.Role, inputIndex: Int? = nil, inputCount: Int? = nil, parent: TracebackNode?) {
+    init(
+        error: any Error,
+        site: CallSite,
+        role: Traceback.Frame.Role,
+        inputIndex: Int? = nil,
+        inputCount: Int? = nil,
+        parent: TracebackNode?
+    ) {
+        self.error = error
         self.site = site
         self.role = role
         self.inputIndex = inputIndex.map { Int32(truncatingIfNeeded: $0) } ?? -1
@@ -165,7 +170,7 @@ final class TracebackNode: @unchecked Sendable {
 
     var frame: Traceback.Frame {
         Traceback.Frame(
-            operation: site.operation,
+            operation: site.operation.name,
             fileID: site.fileID,
             line: UInt(site.line),
             function: site.function,

@@ -1,24 +1,23 @@
-/// Where an operator was called, stored as three pointers to static strings and a line.
+/// Where an operator was called: two pointers to static strings, a line and the operator.
 ///
 /// Capturing it costs no allocation; ``Traceback/Frame`` values are built from it only when a
 /// failure is read.
-// The pointers refer to string literals (`#fileID`, `#function` and the operator's name), which
-// are immutable and live for the whole process.
+// The pointers refer to string literals (`#fileID`, `#function`), which are immutable and live
+// for the whole process.
 struct CallSite: @unchecked Sendable {
-    let operationStart: UnsafePointer<UInt8>
+    let line: UInt32
+    let operation: Operation
     let fileIDStart: UnsafePointer<UInt8>
     let functionStart: UnsafePointer<UInt8>
-    let line: UInt32
 
     @inline(__always)
-    init(_ operation: StaticString, _ fileID: StaticString, _ line: UInt, _ function: StaticString) {
-        self.operationStart = Self.start(operation)
+    init(_ operation: Operation, _ fileID: StaticString, _ line: UInt, _ function: StaticString) {
         self.fileIDStart = Self.start(fileID)
         self.functionStart = Self.start(function)
         self.line = UInt32(truncatingIfNeeded: line)
+        self.operation = operation
     }
 
-    var operation: String { String(cString: operationStart) }
     var fileID: String { String(cString: fileIDStart) }
     var function: String { String(cString: functionStart) }
 
@@ -29,4 +28,57 @@ struct CallSite: @unchecked Sendable {
     }
 
     private static let unknown: StaticString = "?"
+}
+
+/// The API that made a stage, as named in traceback frames.
+enum Operation: UInt8, Sendable {
+    case promise
+    case succeeded
+    case failed
+    case map
+    case flatMap
+    case continueWith
+    case recover
+    case flatRecover
+    case mapError
+    case always
+    case and
+    case cancel
+    case async
+    case task
+    case combineFutures
+    case combineResults
+    case firstCompleted
+    case firstSucceeded
+    case timeout
+    case delay
+    case retry
+    case attempt
+
+    var name: String {
+        switch self {
+        case .promise: "Promise"
+        case .succeeded: "Future.succeeded"
+        case .failed: "Future.failed"
+        case .map: "map"
+        case .flatMap: "flatMap"
+        case .continueWith: "continueWith"
+        case .recover: "recover"
+        case .flatRecover: "flatRecover"
+        case .mapError: "mapError"
+        case .always: "always"
+        case .and: "and"
+        case .cancel: "cancel"
+        case .async: "Future.async"
+        case .task: "Future.init(priority:_:)"
+        case .combineFutures: "combineFutures"
+        case .combineResults: "combineResults"
+        case .firstCompleted: "firstCompleted"
+        case .firstSucceeded: "firstSucceeded"
+        case .timeout: "timeout"
+        case .delay: "delay"
+        case .retry: "retry"
+        case .attempt: "retry attempt"
+        }
+    }
 }

@@ -1,12 +1,12 @@
 /// The outcome of a completed future: a value, or an error with its traceback.
 enum Outcome<Value: Sendable>: Sendable {
     case success(Value)
-    case failure(any Error, TracebackNode)
+    case failure(TracebackNode)
 
     var result: Result<Value, any Error> {
         switch self {
         case .success(let value): .success(value)
-        case .failure(let error, _): .failure(error)
+        case .failure(let failure): .failure(failure.error)
         }
     }
 
@@ -14,18 +14,32 @@ enum Outcome<Value: Sendable>: Sendable {
     func get() throws -> Value {
         switch self {
         case .success(let value): return value
-        case .failure(let error, _): throw error
+        case .failure(let failure): throw failure.error
         }
     }
 
     /// A failure raised at `site`: the first frame of a new traceback.
     static func raised(_ error: any Error, at site: CallSite) -> Outcome {
-        .failure(error, TracebackNode(site: site, role: .raised, parent: nil))
+        .failure(TracebackNode(error: error, site: site, role: .raised, parent: nil))
     }
 
     /// The same failure, one stage further: `site` is appended as a passed-through frame.
-    static func passedThrough(_ error: any Error, _ traceback: TracebackNode, at site: CallSite) -> Outcome {
-        .failure(error, TracebackNode(site: site, role: .passedThrough, parent: traceback))
+    static func passedThrough(
+        _ failure: TracebackNode,
+        at site: CallSite,
+        inputIndex: Int? = nil,
+        inputCount: Int? = nil
+    ) -> Outcome {
+        .failure(
+            TracebackNode(
+                error: failure.error,
+                site: site,
+                role: .passedThrough,
+                inputIndex: inputIndex,
+                inputCount: inputCount,
+                parent: failure
+            )
+        )
     }
 }
 
@@ -50,44 +64,64 @@ extension FutureCallback {
 }
 
 /// The callbacks of a pending future, in registration order.
+///
+/// One callback is stored inline; a second turns the slot into an overflow box holding them all,
+/// so that the common single-callback case costs no allocation and a future stays small.
 struct CallbackList<Value: Sendable> {
-    var first: (any FutureCallback<Value>)?
-    var rest: [any FutureCallback<Value>] = []
+    private var slot: (any FutureCallback<Value>)?
 
     init() {}
 
-    var isEmpty: Bool { first == nil }
+    var isEmpty: Bool { slot == nil }
 
     mutating func append(_ callback: any FutureCallback<Value>) {
-        if first == nil {
-            first = callback
-        } else {
-            rest.append(callback)
+        switch slot {
+        case nil:
+            slot = callback
+        case let overflow as OverflowCallbacks<Value>:
+            slot = nil  // keep the box uniquely referenced so that it can grow in place
+            overflow.callbacks.append(callback)
+            slot = overflow
+        case let first?:
+            slot = OverflowCallbacks([first, callback])
         }
     }
 
     /// Removes the callback with `token`; returns whether it was found.
     mutating func remove(token: UInt32) -> Bool {
-        if let first, first.token == token {
-            if rest.isEmpty {
-                self.first = nil
-            } else {
-                self.first = rest.removeFirst()
-            }
+        switch slot {
+        case nil:
+            return false
+        case let overflow as OverflowCallbacks<Value>:
+            guard let index = overflow.callbacks.firstIndex(where: { $0.token == token }) else { return false }
+            overflow.callbacks.remove(at: index)
+            if overflow.callbacks.isEmpty { slot = nil }
+            return true
+        case let first?:
+            guard first.token == token else { return false }
+            slot = nil
             return true
         }
-        if let index = rest.firstIndex(where: { $0.token == token }) {
-            rest.remove(at: index)
-            return true
-        }
-        return false
     }
 
     @inline(__always)
     func runAll(_ outcome: Outcome<Value>, from source: Future<Value>) {
-        guard let first else { return }
-        first.run(outcome, from: source)
-        for callback in rest {
+        slot?.run(outcome, from: source)
+    }
+}
+
+/// Two or more callbacks, run in registration order.
+// Mutated only while its future's lock is held, before it is handed over to run; once running it
+// is never mutated again (a list being delivered is replaced, not changed).
+final class OverflowCallbacks<Value: Sendable>: FutureCallback, @unchecked Sendable {
+    var callbacks: [any FutureCallback<Value>]
+
+    init(_ callbacks: [any FutureCallback<Value>]) {
+        self.callbacks = callbacks
+    }
+
+    func run(_ outcome: Outcome<Value>, from source: Future<Value>) {
+        for callback in callbacks {
             callback.run(outcome, from: source)
         }
     }

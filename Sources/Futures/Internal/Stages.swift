@@ -1,20 +1,20 @@
-/// A stage that turns the outcome of a `Future<Input>` into the outcome of its `next` future:
-/// `map`, `flatMap` and both `continueWith`s.
+/// A continuation stage: a user closure, the executor it runs on, and the future it completes.
 ///
-/// Registering it allocates nothing beyond `next`: the struct (the future, the user's closure and
-/// an empty executor) fits in the inline buffer of the callback existential.
-struct TransformStage<Input: Sendable, Output: Sendable, E: FutureExecutor>: FutureCallback {
-    enum Body {
-        case map(@Sendable (Input) throws -> Output)
-        case flatMap(@Sendable (Input) throws -> Future<Output>)
-        case continueWith(@Sendable (Future<Input>) throws -> Output)
-        case continueWithFuture(@Sendable (Future<Input>) throws -> Future<Output>)
-    }
+/// Each kind of stage is its own small struct (the next future and the closure, with an empty
+/// executor, take 24 bytes), so that it fits in the inline buffer of the callback existential and
+/// registering a stage allocates only the stage's future.
+protocol Stage: FutureCallback {
+    associatedtype Output: Sendable
+    associatedtype E: FutureExecutor
 
-    let next: Future<Output>
-    let body: Body
-    let executor: E
+    var next: Future<Output> { get }
+    var executor: E { get }
 
+    /// Runs the stage's closure and completes `next`; called on the stage's executor.
+    func perform(_ outcome: Outcome<Input>, from source: Future<Input>)
+}
+
+extension Stage {
     @inline(__always)
     func run(_ outcome: Outcome<Input>, from source: Future<Input>) {
         if E.self == InlineExecutor.self {
@@ -24,40 +24,30 @@ struct TransformStage<Input: Sendable, Output: Sendable, E: FutureExecutor>: Fut
         }
     }
 
+    /// Passes a failure on with this stage's frame, or runs `body` on a value.
     @inline(__always)
-    func perform(_ outcome: Outcome<Input>, from source: Future<Input>) {
-        switch body {
-        case .map(let transform):
-            switch outcome {
-            case .success(let value):
-                do {
-                    next.complete(.success(try transform(value)))
-                } catch {
-                    next.fail(raising: error)
-                }
-            case .failure(let error, let traceback):
-                next.complete(.passedThrough(error, traceback, at: next.site))
-            }
-        case .flatMap(let transform):
-            switch outcome {
-            case .success(let value):
-                do {
-                    next.adopt(try transform(value))
-                } catch {
-                    next.fail(raising: error)
-                }
-            case .failure(let error, let traceback):
-                next.complete(.passedThrough(error, traceback, at: next.site))
-            }
-        case .continueWith(let transform):
+    func onSuccess(_ outcome: Outcome<Input>, _ body: (Input) throws -> Void) {
+        switch outcome {
+        case .success(let value):
             do {
-                next.complete(.success(try transform(source)))
+                try body(value)
             } catch {
                 next.fail(raising: error)
             }
-        case .continueWithFuture(let transform):
+        case .failure(let failure):
+            next.complete(.passedThrough(failure, at: next.site))
+        }
+    }
+
+    /// Runs `body` on a failure's error, or passes a value on unchanged.
+    @inline(__always)
+    func onFailure(_ outcome: Outcome<Input>, _ body: (TracebackNode) throws -> Void) where Input == Output {
+        switch outcome {
+        case .success:
+            next.complete(outcome)
+        case .failure(let failure):
             do {
-                next.adopt(try transform(source))
+                try body(failure)
             } catch {
                 next.fail(raising: error)
             }
@@ -65,50 +55,94 @@ struct TransformStage<Input: Sendable, Output: Sendable, E: FutureExecutor>: Fut
     }
 }
 
-/// A stage whose output has the input's type: `recover`, `flatRecover`, `mapError` and `always`.
-struct PassthroughStage<Value: Sendable, E: FutureExecutor>: FutureCallback {
-    enum Body {
-        case recover(@Sendable (any Error) throws -> Value)
-        case flatRecover(@Sendable (any Error) throws -> Future<Value>)
-        case mapError(@Sendable (any Error) -> any Error)
-        case always(@Sendable (Result<Value, any Error>) -> Void)
-    }
-
-    let next: Future<Value>
-    let body: Body
+struct MapStage<Input: Sendable, Output: Sendable, E: FutureExecutor>: Stage {
+    let next: Future<Output>
+    let transform: @Sendable (Input) throws -> Output
     let executor: E
 
     @inline(__always)
-    func run(_ outcome: Outcome<Value>, from source: Future<Value>) {
-        if E.self == InlineExecutor.self {
-            perform(outcome)
-        } else if !executor.tryExecute({ perform(outcome) }) {
-            next.fail(raising: FutureError(code: .executorShutdown, message: "the executor of this stage has shut down"))
+    func perform(_ outcome: Outcome<Input>, from source: Future<Input>) {
+        onSuccess(outcome) { next.complete(.success(try transform($0))) }
+    }
+}
+
+struct FlatMapStage<Input: Sendable, Output: Sendable, E: FutureExecutor>: Stage {
+    let next: Future<Output>
+    let transform: @Sendable (Input) throws -> Future<Output>
+    let executor: E
+
+    func perform(_ outcome: Outcome<Input>, from source: Future<Input>) {
+        onSuccess(outcome) { next.adopt(try transform($0)) }
+    }
+}
+
+struct ContinueWithStage<Input: Sendable, Output: Sendable, E: FutureExecutor>: Stage {
+    let next: Future<Output>
+    let continuation: @Sendable (Future<Input>) throws -> Output
+    let executor: E
+
+    func perform(_ outcome: Outcome<Input>, from source: Future<Input>) {
+        do {
+            next.complete(.success(try continuation(source)))
+        } catch {
+            next.fail(raising: error)
         }
     }
+}
 
-    @inline(__always)
-    func perform(_ outcome: Outcome<Value>) {
-        switch (body, outcome) {
-        case (.always(let observe), _):
-            observe(outcome.result)
-            next.complete(passingThrough: outcome)
-        case (_, .success):
-            next.complete(outcome)
-        case (.recover(let transform), .failure(let error, _)):
-            do {
-                next.complete(.success(try transform(error)))
-            } catch {
-                next.fail(raising: error)
-            }
-        case (.flatRecover(let transform), .failure(let error, _)):
-            do {
-                next.adopt(try transform(error))
-            } catch {
-                next.fail(raising: error)
-            }
-        case (.mapError(let transform), .failure(let error, let traceback)):
-            next.complete(.failure(transform(error), TracebackNode(site: next.site, role: .raised, parent: traceback)))
+struct ContinueWithFutureStage<Input: Sendable, Output: Sendable, E: FutureExecutor>: Stage {
+    let next: Future<Output>
+    let continuation: @Sendable (Future<Input>) throws -> Future<Output>
+    let executor: E
+
+    func perform(_ outcome: Outcome<Input>, from source: Future<Input>) {
+        do {
+            next.adopt(try continuation(source))
+        } catch {
+            next.fail(raising: error)
         }
+    }
+}
+
+struct RecoverStage<Input: Sendable, E: FutureExecutor>: Stage {
+    let next: Future<Input>
+    let transform: @Sendable (any Error) throws -> Input
+    let executor: E
+
+    func perform(_ outcome: Outcome<Input>, from source: Future<Input>) {
+        onFailure(outcome) { next.complete(.success(try transform($0.error))) }
+    }
+}
+
+struct FlatRecoverStage<Input: Sendable, E: FutureExecutor>: Stage {
+    let next: Future<Input>
+    let transform: @Sendable (any Error) throws -> Future<Input>
+    let executor: E
+
+    func perform(_ outcome: Outcome<Input>, from source: Future<Input>) {
+        onFailure(outcome) { next.adopt(try transform($0.error)) }
+    }
+}
+
+struct MapErrorStage<Input: Sendable, E: FutureExecutor>: Stage {
+    let next: Future<Input>
+    let transform: @Sendable (any Error) -> any Error
+    let executor: E
+
+    func perform(_ outcome: Outcome<Input>, from source: Future<Input>) {
+        onFailure(outcome) { failure in
+            next.complete(.failure(TracebackNode(error: transform(failure.error), site: next.site, role: .raised, parent: failure)))
+        }
+    }
+}
+
+struct AlwaysStage<Input: Sendable, E: FutureExecutor>: Stage {
+    let next: Future<Input>
+    let body: @Sendable (Result<Input, any Error>) -> Void
+    let executor: E
+
+    func perform(_ outcome: Outcome<Input>, from source: Future<Input>) {
+        body(outcome.result)
+        next.complete(passingThrough: outcome)
     }
 }
