@@ -1,6 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Each folder of `Examples/` is an executable target `example-<name>` whose output CI diffs
+/// against the folder's `expected-output.txt`.
+let examples = ["pipeline", "fan-out", "traceback", "async-bridge", "testing", "retry"]
+
 let package = Package(
     name: "swift-futures",
     platforms: [.macOS(.v13), .iOS(.v16), .tvOS(.v16), .watchOS(.v9)],
@@ -12,12 +16,14 @@ let package = Package(
         .target(name: "Futures"),
         .target(name: "FuturesTesting", dependencies: ["Futures"]),
         .testTarget(name: "FuturesTests", dependencies: ["Futures", "FuturesTesting"]),
-        .executableTarget(
-            name: "example-pipeline",
-            dependencies: ["Futures", "FuturesTesting"],
-            path: "Examples/pipeline",
-            exclude: ["expected-output.txt"]
-        ),
-    ],
+    ]
+        + examples.map { name in
+            .executableTarget(
+                name: "example-\(name)",
+                dependencies: ["Futures", "FuturesTesting"],
+                path: "Examples/\(name)",
+                exclude: ["expected-output.txt"]
+            )
+        },
     swiftLanguageModes: [.v6]
 )

@@ -1,1 +1,1 @@
-print("placeholder")
+print("TODO: example not written yet")

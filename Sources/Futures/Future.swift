@@ -1,3 +1,6 @@
+// All mutable state (`state`, `flags`, `lastToken`) is read and written only under the lock
+// stripe of this object (`LockStripes.mutex(for: self)`), and no locked section locks another
+// stripe or calls user code.
 /// The read side of an asynchronous result: a value or an error that arrives later.
 ///
 /// A future starts pending and completes exactly once. Build pipelines with ``map(on:fileID:line:function:_:)``,
@@ -18,9 +21,6 @@
 /// Futures are thread-safe. Every continuation runs on the executor you pass (`.inline` by
 /// default); no lock is held while user code runs, and completion drains through a loop, so chains
 /// of any length complete without deep recursion.
-// All mutable state (`state`, `flags`, `lastToken`) is read and written only under the lock
-// stripe of this object (`LockStripes.mutex(for: self)`), and no locked section locks another
-// stripe or calls user code.
 public final class Future<Value: Sendable>: @unchecked Sendable {
     enum State {
         case pending(CallbackList<Value>)
@@ -141,8 +141,9 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
         _ = register(removable: false) { _ in callback }
     }
 
-    /// Registers the callback `make` builds, giving it a fresh token if `removable`; if the future
-    /// is already done, runs it now through the trampoline. Returns the token, or 0.
+    /// Registers the callback `make` builds, with a fresh token if `removable`.
+    ///
+    /// If the future is already done, runs it now through the trampoline. Returns the token, or 0.
     func register<Callback: FutureCallback<Value>>(
         removable: Bool,
         _ make: (UInt32) -> Callback
@@ -168,7 +169,8 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
             }
         }
         if let outcome, let callback {
-            Trampoline.runOrQueue({ callback.run(outcome, from: self) }, orQueue: { .job({ callback.run(outcome, from: self) }) })
+            Trampoline.runOrQueue(
+                { callback.run(outcome, from: self) }, orQueue: { .job({ callback.run(outcome, from: self) }) })
         }
         return token
     }
@@ -198,7 +200,8 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
         while true {
             let next: (Outcome<Value>, CallbackList<Value>)? = withLock {
                 guard case .delivering(let outcome, let callbacks) = state else {
-                    preconditionFailure("Internal inconsistency: delivering callbacks of a future that is not delivering.")
+                    preconditionFailure(
+                        "Internal inconsistency: delivering callbacks of a future that is not delivering.")
                 }
                 if callbacks.isEmpty {
                     state = .done(outcome)
@@ -242,8 +245,9 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
         }
     }
 
-    /// Marks a promise's future as following another future, so that releasing the promise does
-    /// not abandon it. Returns `false` if it is already complete.
+    /// Marks a promise's future as following another future.
+    ///
+    /// Releasing the promise then does not abandon it. Returns `false` if it is already complete.
     func markAdopting() -> Bool {
         withLock {
             guard case .pending = state else { return false }

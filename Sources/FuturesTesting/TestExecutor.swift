@@ -1,5 +1,6 @@
 import Futures
 
+// All mutable state is guarded by `lock`; jobs run outside it.
 /// A deterministic executor for tests: jobs wait in a queue until you run them, and time is
 /// virtual.
 ///
@@ -23,7 +24,6 @@ import Futures
 /// still pending, runs this executor's ready jobs until the future completes; if none is left it
 /// fails at once with `FutureError.Code.wouldDeadlock` instead of hanging.
 public final class TestExecutor: SchedulingExecutor, @unchecked Sendable {
-    // All mutable state is guarded by `lock`; jobs run outside it.
     private let lock = Lock()
     private var ready: [Job] = []
     private var readyHead = 0
@@ -89,7 +89,8 @@ public final class TestExecutor: SchedulingExecutor, @unchecked Sendable {
                 ready.append(Job(job: job, cancelled: flag))
             } else {
                 sequence += 1
-                scheduled.append(ScheduledEntry(deadline: virtualNow + delay, sequence: sequence, job: job, cancelled: flag))
+                scheduled.append(
+                    ScheduledEntry(deadline: virtualNow + delay, sequence: sequence, job: job, cancelled: flag))
             }
         }
         return ScheduledJob { flag.set() }
@@ -142,7 +143,9 @@ public final class TestExecutor: SchedulingExecutor, @unchecked Sendable {
                 scheduled = live.map { scheduled[$0] }
                 guard
                     let index = scheduled.indices.min(by: {
-                        (scheduled[$0].deadline, scheduled[$0].sequence) < (scheduled[$1].deadline, scheduled[$1].sequence)
+                        (scheduled[$0].deadline, scheduled[$0].sequence) < (
+                            scheduled[$1].deadline, scheduled[$1].sequence
+                        )
                     }),
                     scheduled[index].deadline <= instant
                 else { return nil }
@@ -195,17 +198,6 @@ extension TestExecutor: BlockingWaitHelper {
 }
 
 // MARK: - Support
-
-/// A flag set once, from any thread.
-// `value` is accessed only under `lock`.
-private final class CancelFlag: @unchecked Sendable {
-    private let lock = Lock()
-    private var value = false
-
-    var isSet: Bool { lock.withLock { value } }
-
-    func set() { lock.withLock { value = true } }
-}
 
 /// A small, fast, seedable pseudo-random generator (SplitMix64).
 struct SplitMix64 {

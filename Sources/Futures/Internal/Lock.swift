@@ -118,3 +118,18 @@ enum LockStripes {
         return table + index * stride
     }
 }
+
+// MARK: - Flag
+
+/// A flag that is set once, from any thread: the cancel switch of scheduled jobs.
+// `value` is read and written only under `lock`.
+package final class CancelFlag: @unchecked Sendable {
+    private let lock = Lock()
+    private var value = false
+
+    package init() {}
+
+    package var isSet: Bool { lock.withLock { value } }
+
+    package func set() { lock.withLock { value = true } }
+}

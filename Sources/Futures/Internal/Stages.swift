@@ -20,7 +20,8 @@ extension Stage {
         if E.self == InlineExecutor.self {
             perform(outcome, from: source)
         } else if !executor.tryExecute({ perform(outcome, from: source) }) {
-            next.fail(raising: FutureError(code: .executorShutdown, message: "the executor of this stage has shut down"))
+            next.fail(
+                raising: FutureError(code: .executorShutdown, message: "the executor of this stage has shut down"))
         }
     }
 
@@ -131,7 +132,9 @@ struct MapErrorStage<Input: Sendable, E: FutureExecutor>: Stage {
 
     func perform(_ outcome: Outcome<Input>, from source: Future<Input>) {
         onFailure(outcome) { failure in
-            next.complete(.failure(TracebackNode(error: transform(failure.error), site: next.site, role: .raised, parent: failure)))
+            next.complete(
+                .failure(
+                    TracebackNode(error: transform(failure.error), site: next.site, role: .raised, parent: failure)))
         }
     }
 }

@@ -88,8 +88,9 @@ protocol Deliverable: AnyObject {
 // MARK: - Trampoline
 
 enum Trampoline {
-    /// Runs `item` now and then everything it queues, or queues it if this thread is already
-    /// draining. Completion therefore never recurses once per link.
+    /// Runs `item` now and then everything it queues, or queues it if this thread is draining.
+    ///
+    /// Completion therefore never recurses once per link.
     @inline(__always)
     static func submit(_ item: DrainItem) {
         let context = ThreadContext.current
@@ -105,8 +106,9 @@ enum Trampoline {
         context.isDraining = false
     }
 
-    /// Runs `now()` and then everything it queues, or queues `later()` if this thread is already
-    /// draining. Avoids allocating a job when the thread is idle.
+    /// Runs `now()` and then everything it queues, or queues `later()` if this thread is draining.
+    ///
+    /// Avoids allocating a job when the thread is idle.
     @inline(__always)
     static func runOrQueue(_ now: () -> Void, orQueue later: () -> DrainItem) {
         let context = ThreadContext.current

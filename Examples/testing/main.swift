@@ -1,0 +1,1 @@
+print("TODO: example not written yet")

@@ -1,0 +1,40 @@
+import Dispatch
+
+extension DispatchQueue: SchedulingExecutor {
+    /// Submits `job` asynchronously to the queue.
+    ///
+    /// ```swift
+    /// let parsed = download.map(on: DispatchQueue.global()) { try parse($0) }
+    /// ```
+    ///
+    /// - Parameter job: The work to run.
+    public func execute(_ job: @escaping @Sendable () -> Void) {
+        async(execute: job)
+    }
+
+    /// The continuous clock's current instant: a queue schedules on real time.
+    public var now: ContinuousClock.Instant { .now }
+
+    /// Submits `job` to the queue after `delay`; a zero or negative delay submits it at once.
+    ///
+    /// - Parameters:
+    ///   - delay: How long to wait before submitting the job.
+    ///   - job: The work to run.
+    /// - Returns: A handle that cancels the job if it has not started.
+    @discardableResult
+    public func execute(after delay: Duration, _ job: @escaping @Sendable () -> Void) -> ScheduledJob {
+        let cancelled = CancelFlag()
+        let guarded: @Sendable () -> Void = {
+            if !cancelled.isSet { job() }
+        }
+        if delay <= .zero {
+            async(execute: guarded)
+        } else {
+            let (seconds, attoseconds) = delay.components
+            let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+            let total = nanoseconds.overflow ? Int64.max : nanoseconds.partialValue &+ attoseconds / 1_000_000_000
+            asyncAfter(deadline: .now() + .nanoseconds(Int(clamping: total)), execute: guarded)
+        }
+        return ScheduledJob { cancelled.set() }
+    }
+}
