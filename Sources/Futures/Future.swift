@@ -31,6 +31,8 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
 
     var state: State
     var flags: FutureFlags = []
+    /// Whether a `WorkRecord` is registered for this future; immutable, so read without the lock.
+    private let hasWorkRecord: Bool
     private var lastToken: UInt32 = 0
     /// Where this future was made; the frame it adds to a failure that passes through it.
     let site: CallSite
@@ -38,23 +40,25 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
     init(site: CallSite) {
         self.state = .pending(CallbackList())
         self.site = site
+        self.hasWorkRecord = false
     }
 
     /// Creates a pending future for work submitted with `Future.async`, with its record.
     init(site: CallSite, work: WorkRecord) {
         self.state = .pending(CallbackList())
         self.site = site
-        self.flags = .hasWorkRecord
+        self.hasWorkRecord = true
         WorkRecord.register(work, for: self)
     }
 
     init(site: CallSite, outcome: Outcome<Value>) {
         self.state = .done(outcome)
         self.site = site
+        self.hasWorkRecord = false
     }
 
     deinit {
-        if flags.contains(.hasWorkRecord) {
+        if hasWorkRecord {
             WorkRecord.unregister(for: self)
         }
     }
@@ -64,7 +68,7 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
     /// Kept in a side table rather than a stored property, so that the futures of ordinary
     /// stages stay small.
     var work: WorkRecord? {
-        flags.contains(.hasWorkRecord) ? WorkRecord.record(for: self) : nil
+        hasWorkRecord ? WorkRecord.record(for: self) : nil
     }
 
     // MARK: - Locking
@@ -97,7 +101,7 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
             }
         }
         guard let hasCallbacks else { return false }
-        if flags.contains(.hasWorkRecord) { work?.finish() }
+        if hasWorkRecord { work?.finish() }
         if hasCallbacks {
             Trampoline.submit(.deliver(self))
         }
@@ -277,8 +281,6 @@ struct FutureFlags: OptionSet {
     static let running = FutureFlags(rawValue: 1 << 0)
     static let cancelRequested = FutureFlags(rawValue: 1 << 1)
     static let adopting = FutureFlags(rawValue: 1 << 2)
-    /// Set at initialisation only, so it may be read without the lock.
-    static let hasWorkRecord = FutureFlags(rawValue: 1 << 3)
 }
 
 // MARK: - Work records
