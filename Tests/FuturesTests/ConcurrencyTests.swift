@@ -2,8 +2,9 @@ import Dispatch
 import Futures
 import Testing
 
-/// Many threads complete, register and remove at once; every callback runs exactly once or is
-/// removed, and no completion is lost. The suite runs under the thread sanitizer in CI.
+/// Many threads complete, register and remove at once, and nothing is lost.
+///
+/// Every callback runs exactly once or is removed. The suite runs under the thread sanitizer in CI.
 @Suite("Concurrency")
 struct ConcurrencyTests {
     static let rounds = underSanitizer ? 200 : 2_000
