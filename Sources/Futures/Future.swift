@@ -4,7 +4,7 @@
 /// The read side of an asynchronous result: a value or an error that arrives later.
 ///
 /// A future starts pending and completes exactly once. Build pipelines with ``map(on:fileID:line:function:_:)``,
-/// ``flatMap(on:fileID:line:function:_:)`` and ``continueWith(on:fileID:line:function:_:)-1v2of``,
+/// ``flatMap(on:fileID:line:function:_:)`` and `continueWith`,
 /// observe it with ``onComplete(on:_:)``, or wait for it with ``get(timeout:)`` or ``value``.
 ///
 /// ```swift
