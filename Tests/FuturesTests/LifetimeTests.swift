@@ -129,3 +129,29 @@ struct LifetimeTests {
         #expect(last?.traceback?.frames.count == 3)
     }
 }
+
+@Suite("Released pending futures")
+struct ReleasedPendingFutureTests {
+    /// A broken executor that discards every job.
+    struct DroppingExecutor: FutureExecutor {
+        func execute(_ job: @escaping @Sendable () -> Void) {}
+    }
+
+    @Test("a stage whose job an executor dropped fails everything downstream with .abandoned")
+    func droppedJobAbandonsChain() throws {
+        // The executor drops the first map's job at once: only this variable holds its future.
+        var first: Future<Int>? = Future.succeeded(1).map(on: DroppingExecutor()) { $0 }
+        var last = first!.map { $0 + 1 }
+        for _ in 0..<(longChain / 10) {
+            last = last.map { $0 + 1 }
+        }
+        #expect(last.isPending)
+        first = nil
+        let error = try #require(last.error as? FutureError)
+        #expect(error.code == .abandoned)
+        let frames = try #require(last.traceback?.frames)
+        #expect(frames.first?.operation == "map")
+        #expect(frames.first?.role == .raised)
+        #expect(frames.count == longChain / 10 + 2)
+    }
+}
