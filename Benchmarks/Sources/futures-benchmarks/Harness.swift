@@ -72,7 +72,9 @@ enum Harness {
     ///
     /// Alternating runs of the two sides within one process keeps the ratio meaningful on a
     /// shared machine whose speed drifts between runs.
-    static func measure(_ workload: Workload, runs: Int, scale: Double) async -> (ours: Measurement, baseline: Measurement) {
+    static func measure(_ workload: Workload, runs: Int, scale: Double) async -> (
+        ours: Measurement, baseline: Measurement
+    ) {
         let operations = max(1, Int(Double(workload.operations) * scale))
         let warmUp = max(1, operations / 10)
         _ = await time(workload.ours, warmUp)

@@ -66,7 +66,9 @@ if let profile = options.profile {
         print("heap bytes per pending stage: \(format(memory.heap, 1)), requested: \(format(memory.requested, 1))")
         exit(0)
     }
-    guard let workload = Suite.workloads.first(where: { $0.id == profile.id }) else { usage("no workload \(profile.id)") }
+    guard let workload = Suite.workloads.first(where: { $0.id == profile.id }) else {
+        usage("no workload \(profile.id)")
+    }
     guard case .sync(let body) = profile.side == "ours" ? workload.ours : workload.baseline else {
         usage("\(profile.id) \(profile.side) is async; it cannot be profiled synchronously")
     }
