@@ -48,7 +48,7 @@ func checkAllocations() async -> Bool {
     let ok = memory.heap <= PinnedLimits.pendingStageBytes
     passed = passed && ok
     print(
-        "| pending stage (heap bytes) | \(format(memory.heap, 1)) | \(format(PinnedLimits.pendingStageBytes, 0)) "
+        "| pending stage (heap bytes) | \(format(memory.heap, 1)) | \(format(PinnedLimits.pendingStageBytes, 1)) "
             + "| \(ok ? "ok" : "FAIL") |"
     )
     for (id, reason) in Suite.missing {
