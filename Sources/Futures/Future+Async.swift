@@ -37,7 +37,7 @@ extension Future {
     ///   ``CancellationRequest`` (the other overload of this method) and checks it.
     /// - On a **done** future it returns `false` and changes nothing.
     /// - A future made from an async operation or a `Task` (``init(priority:fileID:line:function:_:)``,
-    ///   ``init(_:fileID:line:function:)-2gx8v``) is pending while the task runs: `cancel()` completes
+    ///   ``init(_:fileID:line:function:)-(Task<Value,Error>,_,_,_)``) is pending while the task runs: `cancel()` completes
     ///   it with `CancellationError` at once and cancels the task, which sees it through
     ///   `Task.isCancelled` and `Task.checkCancellation()`.
     /// - Awaiting ``value`` from a task that gets cancelled stops that wait with `CancellationError`
@@ -65,12 +65,12 @@ extension Future {
 
     /// Runs `work` on `executor`, letting it see whether cancellation was requested while it runs.
     ///
-    /// The same as ``async(on:fileID:line:function:_:)-5c7wq``, except that `work` receives a
+    /// The same as ``async(on:fileID:line:function:_:)-(_,_,_,_,()->Value)``, except that `work` receives a
     /// ``CancellationRequest``: a cancellation requested while the work runs does not interrupt it,
     /// but the work can check ``CancellationRequest/isRequested`` or call
     /// ``CancellationRequest/checkCancellation()`` and stop early. Throwing `CancellationError`
     /// marks the future as cancelled. The full rules are under "Cancellation" in
-    /// ``async(on:fileID:line:function:_:)-5c7wq``.
+    /// ``async(on:fileID:line:function:_:)-(_,_,_,_,()->Value)``.
     ///
     /// ```swift
     /// let scan = Future.async(on: pool) { cancellation in
@@ -111,7 +111,8 @@ extension Future {
         let accepted = executor.tryExecute { future.run(work, record: record) }
         if !accepted {
             future.fail(
-                raising: FutureError(code: .executorShutdown, message: "the executor given to Future.async has shut down"))
+                raising: FutureError(
+                    code: .executorShutdown, message: "the executor given to Future.async has shut down"))
         }
         return future
     }
