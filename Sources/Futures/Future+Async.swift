@@ -60,7 +60,7 @@ extension Future {
         function: StaticString = #function,
         _ work: @escaping @Sendable () throws -> Value
     ) -> Future {
-        submit(on: executor, site: CallSite(.async, fileID, line, function)) { _ in try work() }
+        submit(on: executor, site: CallSite(.async, fileID, line, function), .plain(work))
     }
 
     /// Runs `work` on `executor`, letting it see whether cancellation was requested while it runs.
@@ -98,14 +98,16 @@ extension Future {
         function: StaticString = #function,
         _ work: @escaping @Sendable (CancellationRequest) throws -> Value
     ) -> Future {
-        submit(on: executor, site: CallSite(.async, fileID, line, function), work)
+        submit(on: executor, site: CallSite(.async, fileID, line, function), .observing(work))
     }
 
-    private static func submit(
-        on executor: some FutureExecutor,
-        site: CallSite,
-        _ work: @escaping @Sendable (CancellationRequest) throws -> Value
-    ) -> Future {
+    /// Work of either overload; an enum rather than a wrapping closure, which would allocate.
+    private enum Work: Sendable {
+        case plain(@Sendable () throws -> Value)
+        case observing(@Sendable (CancellationRequest) throws -> Value)
+    }
+
+    private static func submit(on executor: some FutureExecutor, site: CallSite, _ work: Work) -> Future {
         let record = WorkRecord(taskID: TaskIDs.next())
         let future = Future(site: site, work: record)
         let accepted = executor.tryExecute { future.run(work, record: record) }
@@ -118,13 +120,16 @@ extension Future {
     }
 
     /// Runs submitted work, unless the future was cancelled before it started.
-    private func run(_ work: (CancellationRequest) throws -> Value, record: WorkRecord) {
+    private func run(_ work: Work, record: WorkRecord) {
         guard markRunning() else { return }
         record.start()
         let outcome: Outcome<Value>
         RunningWork.push(self)
         do {
-            outcome = .success(try work(CancellationRequest(source: self)))
+            switch work {
+            case .plain(let body): outcome = .success(try body())
+            case .observing(let body): outcome = .success(try body(CancellationRequest(source: self)))
+            }
         } catch {
             outcome = .raised(error, at: site)
         }

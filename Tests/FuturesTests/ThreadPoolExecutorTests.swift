@@ -307,6 +307,21 @@ struct ThreadPoolExecutorTests {
         #expect(try waiting.get(timeout: patience) == 42)
     }
 
+    @Test("a blocked job of a one-thread pool runs a job submitted while it waits")
+    func blockedJobRunsLaterSubmissions() throws {
+        let pool = ThreadPoolExecutor(threadCount: 1)
+        defer { pool.shutdown() }
+        let started = Promise<Void>()
+        let gate = Promise<Int>()
+        let waiting = Future.async(on: pool) { () -> Int in
+            started.succeed(())
+            return try gate.future.get(timeout: patience)
+        }
+        try started.future.get(timeout: patience)
+        pool.execute { gate.succeed(5) }
+        #expect(try waiting.get(timeout: patience) == 5)
+    }
+
     @Test("a job waiting for its own future fails with wouldDeadlock at once")
     func waitingForItselfWouldDeadlock() throws {
         let pool = ThreadPoolExecutor(threadCount: 1)

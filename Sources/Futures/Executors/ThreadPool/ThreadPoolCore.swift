@@ -160,6 +160,11 @@ extension ThreadPoolCore: BlockingWaitHelper {
             lock.withLock { wake.isSet = true }
             lock.broadcast(Self.workCondition)
         }
+        var hasSlept = false
+        defer {
+            // A signal meant for a new job may have woken this thread rather than an idle one.
+            if hasSlept && lock.withLock({ machine.handOff() }) { lock.signal(Self.workCondition) }
+        }
         while true {
             if isDone() { return .satisfied }
             // Jobs run here may queue completions on this thread's drain, if it has one.
@@ -182,6 +187,7 @@ extension ThreadPoolCore: BlockingWaitHelper {
                 machine.willWait()
                 lock.wait(Self.workCondition, until: earlier(jobDeadline, deadline))
                 machine.didWait()
+                hasSlept = true
                 lock.unlock()
             case .exit:
                 preconditionFailure("Internal inconsistency: a blocked wait was told to exit its thread.")

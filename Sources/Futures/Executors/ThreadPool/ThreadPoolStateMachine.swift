@@ -34,7 +34,10 @@ struct ThreadPoolStateMachine {
     private var delayed = DelayedJobHeap()
     private var liveThreads: Int
     /// Threads sleeping on the work condition: idle workers and workers blocked in a wait.
-    private(set) var waitingThreads = 0
+    private var waitingThreads = 0
+    /// Sleeping threads already signalled but not yet awake: a burst of submissions signals each
+    /// sleeper once, not once per job.
+    private var signalledThreads = 0
 
     init(threadCount: Int) {
         liveThreads = threadCount
@@ -45,14 +48,25 @@ struct ThreadPoolStateMachine {
     mutating func submit(_ job: @escaping @Sendable () -> Void) -> SubmitAction {
         guard case .running = lifecycle else { return .refused }
         ready.append(job)
-        return waitingThreads > 0 ? .wakeOne : .none
+        return wakeOne()
     }
 
     /// Schedules a delayed job; wakes a thread if it is now the earliest, so that it re-times its wait.
     mutating func schedule(_ entry: DelayedJob) -> SubmitAction {
         guard case .running = lifecycle else { return .refused }
         let isEarliest = delayed.insert(entry)
-        return isEarliest && waitingThreads > 0 ? .wakeOne : .none
+        return isEarliest ? wakeOne() : .none
+    }
+
+    private mutating func wakeOne() -> SubmitAction {
+        guard waitingThreads > signalledThreads else { return .none }
+        signalledThreads += 1
+        return .wakeOne
+    }
+
+    /// Called by a blocked wait that is leaving: if it took a wake-up meant for a job, pass it on.
+    mutating func handOff() -> Bool {
+        !ready.isEmpty && wakeOne() == .wakeOne
     }
 
     /// Cancels a delayed job that has not started; returns whether the threads must re-check
@@ -83,7 +97,10 @@ struct ThreadPoolStateMachine {
 
     mutating func willWait() { waitingThreads += 1 }
 
-    mutating func didWait() { waitingThreads -= 1 }
+    mutating func didWait() {
+        waitingThreads -= 1
+        if signalledThreads > 0 { signalledThreads -= 1 }
+    }
 
     /// Returns whether threads must be woken: sleeping ones exit if nothing is left.
     mutating func shutdown() -> Bool {
