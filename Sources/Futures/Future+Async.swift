@@ -142,7 +142,9 @@ extension Future {
 
 /// What running `Future.async` work sees of a request to cancel it.
 ///
-/// Running work is never interrupted; it polls the request and decides when to stop.
+/// Running work is never interrupted; it polls the request and decides when to stop. The rules
+/// of the whole library are under "Cancellation" in
+/// ``Future/async(on:fileID:line:function:_:)-(_,_,_,_,()->Value)``.
 ///
 /// ```swift
 /// let total = Future.async(on: pool) { cancellation in
@@ -162,6 +164,10 @@ public struct CancellationRequest: Sendable {
     }
 
     /// Whether `cancel()` has been called on the work's future.
+    ///
+    /// ```swift
+    /// if cancellation.isRequested { return partialResult }
+    /// ```
     public var isRequested: Bool { source.isCancelRequested }
 
     /// Throws `CancellationError` if `cancel()` has been called on the work's future.

@@ -42,6 +42,11 @@ public final class ThreadPoolExecutor: SchedulingExecutor, Sendable {
     private let core: ThreadPoolCore
 
     /// The number of threads in the pool.
+    ///
+    /// ```swift
+    /// let pool = ThreadPoolExecutor(threadCount: 4)
+    /// assert(pool.threadCount == 4)
+    /// ```
     public var threadCount: Int { core.threadCount }
 
     /// Starts a pool of `threadCount` threads.
@@ -98,6 +103,10 @@ public final class ThreadPoolExecutor: SchedulingExecutor, Sendable {
     }
 
     /// The continuous clock's current instant: the pool schedules on real time.
+    ///
+    /// ```swift
+    /// let deadline = pool.now + .seconds(5)
+    /// ```
     public var now: ContinuousClock.Instant { .now }
 
     /// Runs `job` on one of the pool's threads once `delay` has passed.
@@ -129,9 +138,19 @@ public final class ThreadPoolExecutor: SchedulingExecutor, Sendable {
     // MARK: - Shutting down
 
     /// Whether ``shutdown()`` has been called.
+    ///
+    /// ```swift
+    /// if !pool.isShutDown { pool.execute { refreshCache() } }
+    /// ```
     public var isShutDown: Bool { core.isShutDown }
 
     /// Whether the pool has shut down and every thread has exited.
+    ///
+    /// ```swift
+    /// pool.shutdown()
+    /// pool.awaitTermination()
+    /// assert(pool.isTerminated)
+    /// ```
     public var isTerminated: Bool { core.isTerminated }
 
     /// Stops accepting work; the work already accepted still runs.
