@@ -1,6 +1,7 @@
 import Futures
 
-// All mutable state is guarded by `lock`; jobs run outside it.
+// All mutable state is guarded by `lock`. Jobs run outside it, and closures are released outside
+// it too (a closure may hold the last reference to a promise, whose release runs callbacks).
 /// A deterministic executor for tests: jobs wait in a queue until you run them, and time is
 /// virtual.
 ///
@@ -18,30 +19,40 @@ import Futures
 ///
 /// With a seed, ``runNext()`` picks the next ready job pseudo-randomly instead of in submission
 /// order, reproducibly for a given seed: run a test under many seeds to prove that its answer does
-/// not depend on scheduling.
+/// not depend on scheduling. Delayed jobs always run in deadline order, ties in submission order.
+///
+/// Cancelling a ``ScheduledJob`` removes the job at once: ``pendingCount`` no longer counts it and
+/// the executor releases its closure.
 ///
 /// A blocking `get` or `wait` made on the thread that created the executor, on a future that is
 /// still pending, runs this executor's ready jobs until the future completes; if none is left it
-/// fails at once with `FutureError.Code.wouldDeadlock` instead of hanging.
+/// fails at once with `FutureError.Code.wouldDeadlock` instead of hanging. It never moves time.
 public final class TestExecutor: SchedulingExecutor, @unchecked Sendable {
     private let lock = Lock()
-    private var ready: [Job] = []
+    /// Ready jobs in submission order, from `readyHead` on.
+    private var ready: [ReadyEntry] = []
     private var readyHead = 0
-    private var scheduled: [ScheduledEntry] = []
-    private var sequence: UInt64 = 0
+    /// How many `.plain` entries `ready` holds from `readyHead` on.
+    private var plainReadyCount = 0
+    /// Jobs that can be cancelled and have not run, by id.
+    ///
+    /// Zero-delay ones are also listed in `ready`, delayed ones in `timers`. Cancelling removes
+    /// the entry; the id left behind in `ready` or `timers` is skipped.
+    private var cancellable: [UInt64: CancellableJob] = [:]
+    private var liveTimerCount = 0
+    private var timers = TimerHeap()
+    private var lastID: UInt64 = 0
     private var virtualNow: ContinuousClock.Instant
     private var random: SplitMix64?
 
-    private struct Job {
-        let job: @Sendable () -> Void
-        let cancelled: CancelFlag?
+    private enum ReadyEntry {
+        case plain(@Sendable () -> Void)
+        case cancellable(UInt64)
     }
 
-    private struct ScheduledEntry {
-        let deadline: ContinuousClock.Instant
-        let sequence: UInt64
+    private struct CancellableJob {
         let job: @Sendable () -> Void
-        let cancelled: CancelFlag
+        let isTimer: Bool
     }
 
     /// Creates a test executor whose virtual clock starts at the current instant.
@@ -59,55 +70,72 @@ public final class TestExecutor: SchedulingExecutor, @unchecked Sendable {
         lock.withLock { virtualNow }
     }
 
-    /// The number of jobs waiting: ready ones and delayed ones not cancelled.
+    /// The number of jobs waiting: ready ones and delayed ones, not counting cancelled ones.
     public var pendingCount: Int {
-        lock.withLock {
-            (ready.count - readyHead) + scheduled.lazy.filter { !$0.cancelled.isSet }.count
-        }
+        lock.withLock { plainReadyCount + cancellable.count }
     }
+
+    // MARK: - Submitting
 
     /// Queues `job` until ``runNext()``, ``runUntilIdle()`` or an advance runs it.
     ///
     /// - Parameter job: The work to run.
     public func execute(_ job: @escaping @Sendable () -> Void) {
-        lock.withLock { ready.append(Job(job: job, cancelled: nil)) }
+        lock.withLock {
+            ready.append(.plain(job))
+            plainReadyCount += 1
+        }
     }
 
     /// Queues `job` to run when the virtual clock reaches ``now`` plus `delay`.
     ///
-    /// A zero or negative delay makes the job ready at once.
+    /// A zero or negative delay makes the job ready at once, like ``execute(_:)``.
     ///
     /// - Parameters:
     ///   - delay: How far in virtual time to wait.
     ///   - job: The work to run.
-    /// - Returns: A handle that cancels the job if it has not run.
+    /// - Returns: A handle that removes the job if it has not run.
     @discardableResult
     public func execute(after delay: Duration, _ job: @escaping @Sendable () -> Void) -> ScheduledJob {
-        let flag = CancelFlag()
-        lock.withLock {
+        let id: UInt64 = lock.withLock {
+            lastID += 1
             if delay <= .zero {
-                ready.append(Job(job: job, cancelled: flag))
+                cancellable[lastID] = CancellableJob(job: job, isTimer: false)
+                ready.append(.cancellable(lastID))
             } else {
-                sequence += 1
-                scheduled.append(
-                    ScheduledEntry(deadline: virtualNow + delay, sequence: sequence, job: job, cancelled: flag))
+                cancellable[lastID] = CancellableJob(job: job, isTimer: true)
+                liveTimerCount += 1
+                timers.insert(TimerKey(deadline: virtualNow + delay, id: lastID))
             }
+            return lastID
         }
-        return ScheduledJob { flag.set() }
+        return ScheduledJob { [weak self] in self?.cancel(id) }
     }
+
+    private func cancel(_ id: UInt64) {
+        let removed: CancellableJob? = lock.withLock {
+            guard let removed = cancellable.removeValue(forKey: id) else { return nil }
+            if removed.isTimer {
+                liveTimerCount -= 1
+                if timers.count > 64 && timers.count > 2 * liveTimerCount {
+                    timers.removeAll { cancellable[$0.id] == nil }
+                }
+            }
+            return removed
+        }
+        _ = removed  // released here, outside the lock
+    }
+
+    // MARK: - Running
 
     /// Runs one ready job, if there is one; never moves time.
     ///
     /// - Returns: Whether a job ran.
     @discardableResult
     public func runNext() -> Bool {
-        while true {
-            let next: Job? = lock.withLock { takeReady() }
-            guard let next else { return false }
-            if next.cancelled?.isSet == true { continue }
-            next.job()
-            return true
-        }
+        guard let job = lock.withLock({ takeReady() }) else { return false }
+        job()
+        return true
     }
 
     /// Runs ready jobs, including the ones they submit, until none is left; never moves time.
@@ -124,7 +152,14 @@ public final class TestExecutor: SchedulingExecutor, @unchecked Sendable {
     /// falls due, at its own deadline.
     ///
     /// Inside a delayed job, ``now`` is that job's deadline. Jobs submitted within the window run
-    /// too; jobs due at the same instant run in submission order.
+    /// too, delayed ones included if they fall due before the end; jobs due at the same instant run
+    /// in submission order. After each delayed job, the ready jobs run before the clock moves on.
+    ///
+    /// ```swift
+    /// let late = Future.succeeded(1, after: .seconds(5), on: executor)
+    /// executor.advance(by: .seconds(5))
+    /// #expect(late.isSucceeded)
+    /// ```
     ///
     /// - Parameter duration: How far to move; zero runs what is due now, negative is an error.
     public func advance(by duration: Duration) {
@@ -134,27 +169,15 @@ public final class TestExecutor: SchedulingExecutor, @unchecked Sendable {
 
     /// Moves the virtual clock forward to `instant`; see ``advance(by:)``.
     ///
+    /// ```swift
+    /// executor.advance(to: executor.now + .seconds(5))
+    /// ```
+    ///
     /// - Parameter instant: The target time; an instant in the past only runs what is due now.
     public func advance(to instant: ContinuousClock.Instant) {
         runUntilIdle()
-        while true {
-            let due: ScheduledEntry? = lock.withLock {
-                let live = scheduled.indices.filter { !scheduled[$0].cancelled.isSet }
-                scheduled = live.map { scheduled[$0] }
-                guard
-                    let index = scheduled.indices.min(by: {
-                        (scheduled[$0].deadline, scheduled[$0].sequence) < (
-                            scheduled[$1].deadline, scheduled[$1].sequence
-                        )
-                    }),
-                    scheduled[index].deadline <= instant
-                else { return nil }
-                let entry = scheduled.remove(at: index)
-                if entry.deadline > virtualNow { virtualNow = entry.deadline }
-                return entry
-            }
-            guard let due else { break }
-            if !due.cancelled.isSet { due.job() }
+        while let job = lock.withLock({ takeTimer(dueBy: instant) }) {
+            job()
             runUntilIdle()
         }
         lock.withLock {
@@ -162,21 +185,48 @@ public final class TestExecutor: SchedulingExecutor, @unchecked Sendable {
         }
     }
 
-    private func takeReady() -> Job? {
-        let count = ready.count - readyHead
-        guard count > 0 else { return nil }
-        if var random, count > 1 {
-            let offset = Int(random.next() % UInt64(count))
-            self.random = random
-            ready.swapAt(readyHead, readyHead + offset)
+    /// Removes and returns the next ready job that was not cancelled; called under the lock.
+    private func takeReady() -> (@Sendable () -> Void)? {
+        while readyHead < ready.count {
+            let count = ready.count - readyHead
+            if var random, count > 1 {
+                let offset = Int(random.next() % UInt64(count))
+                self.random = random
+                ready.swapAt(readyHead, readyHead + offset)
+            }
+            let entry = ready[readyHead]
+            readyHead += 1
+            if readyHead == ready.count {
+                ready.removeAll(keepingCapacity: ready.count <= 1024)
+                readyHead = 0
+            }
+            switch entry {
+            case .plain(let job):
+                plainReadyCount -= 1
+                return job
+            case .cancellable(let id):
+                if let live = cancellable.removeValue(forKey: id) { return live.job }
+            }
         }
-        let job = ready[readyHead]
-        readyHead += 1
-        if readyHead == ready.count {
-            ready.removeAll(keepingCapacity: true)
-            readyHead = 0
+        return nil
+    }
+
+    /// Removes the earliest live delayed job due by `instant`, moving the clock to its deadline;
+    /// called under the lock.
+    private func takeTimer(dueBy instant: ContinuousClock.Instant) -> (@Sendable () -> Void)? {
+        while let first = timers.first {
+            guard let live = cancellable[first.id] else {
+                timers.removeFirst()
+                continue
+            }
+            guard first.deadline <= instant else { return nil }
+            timers.removeFirst()
+            cancellable[first.id] = nil
+            liveTimerCount -= 1
+            if first.deadline > virtualNow { virtualNow = first.deadline }
+            return live.job
         }
-        return job
+        return nil
     }
 }
 
@@ -197,21 +247,60 @@ extension TestExecutor: BlockingWaitHelper {
     }
 }
 
-// MARK: - Support
+// MARK: - Timer heap
 
-/// A small, fast, seedable pseudo-random generator (SplitMix64).
-struct SplitMix64 {
-    private var state: UInt64
+/// When a delayed job is due; ordered by deadline, then by submission.
+private struct TimerKey {
+    let deadline: ContinuousClock.Instant
+    let id: UInt64
 
-    init(seed: UInt64) {
-        state = seed
+    func precedes(_ other: TimerKey) -> Bool {
+        (deadline, id) < (other.deadline, other.id)
+    }
+}
+
+/// A binary min-heap of timer keys: the earliest deadline is `first`.
+private struct TimerHeap {
+    private var keys: [TimerKey] = []
+
+    var count: Int { keys.count }
+    var first: TimerKey? { keys.first }
+
+    mutating func insert(_ key: TimerKey) {
+        keys.append(key)
+        var child = keys.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard keys[child].precedes(keys[parent]) else { break }
+            keys.swapAt(child, parent)
+            child = parent
+        }
     }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+    mutating func removeFirst() {
+        keys.swapAt(0, keys.count - 1)
+        keys.removeLast()
+        siftDown(from: 0)
+    }
+
+    mutating func removeAll(where shouldRemove: (TimerKey) -> Bool) {
+        keys.removeAll(where: shouldRemove)
+        for index in stride(from: keys.count / 2 - 1, through: 0, by: -1) {
+            siftDown(from: index)
+        }
+    }
+
+    private mutating func siftDown(from start: Int) {
+        var parent = start
+        while true {
+            var smallest = parent
+            let left = 2 * parent + 1
+            let right = left + 1
+            if left < keys.count && keys[left].precedes(keys[smallest]) { smallest = left }
+            if right < keys.count && keys[right].precedes(keys[smallest]) { smallest = right }
+            guard smallest != parent else { return }
+            keys.swapAt(parent, smallest)
+            parent = smallest
+        }
     }
 }
