@@ -65,12 +65,12 @@ extension Future {
             executor.execute(after: duration) { [weak self] in
                 // Taking the target first means this future's cancellation cannot reach it; the
                 // source is cancelled before anyone can see the timeout.
-                guard let next = timer.take()?.target else { return }
+                guard let next = timer.takeTarget() else { return }
                 _ = self?.requestCancel(at: cancelSite)
                 next.fail(raising: Self.timedOut(after: duration))
             }
         )
-        register(ClosureCallback { outcome in timer.take()?.target.complete(passingThrough: outcome) })
+        register(ClosureCallback { outcome in timer.takeTarget()?.complete(passingThrough: outcome) })
         return next
     }
 
@@ -227,35 +227,37 @@ private final class TimerSlot<Value: Sendable>: @unchecked Sendable {
         if cancelNow { job.cancel() }
     }
 
-    /// Takes the target and the loaded outcome; `nil` if someone else took them first.
-    func take() -> (target: Future<Value>, outcome: Outcome<Value>?)? {
+    /// Takes the target, so that nobody else completes it; `nil` if someone else took it first.
+    func takeTarget() -> Future<Value>? {
         lock.withLock {
-            guard let target else { return nil }
-            defer {
-                self.target = nil
-                self.outcome = nil
-            }
-            return (target, outcome)
+            defer { target = nil }
+            return target
         }
     }
 
-    /// The job's body: delivers the loaded outcome to the target.
+    /// The job's body: delivers the loaded outcome to the target, unless someone took it first.
     func fire() {
-        guard let (target, outcome) = take(), let outcome else { return }
-        target.complete(passingThrough: outcome)
+        var outcome: Outcome<Value>?
+        let target: Future<Value>? = lock.withLock {
+            swap(&outcome, &self.outcome)
+            defer { self.target = nil }
+            return self.target
+        }
+        if let target, let outcome { target.complete(passingThrough: outcome) }
     }
 
     private func targetCompleted() {
         // Released after unlocking: the last reference to a value may run a deinit.
-        let released: (ScheduledJob?, Future<Value>?, Outcome<Value>?) = lock.withLock {
+        var outcome: Outcome<Value>?
+        var target: Future<Value>?
+        let job: ScheduledJob? = lock.withLock {
             isFinished = true
-            defer {
-                job = nil
-                target = nil
-                outcome = nil
-            }
-            return (job, target, outcome)
+            swap(&outcome, &self.outcome)
+            swap(&target, &self.target)
+            defer { self.job = nil }
+            return self.job
         }
-        released.0?.cancel()
+        job?.cancel()
+        _ = (outcome, target)
     }
 }

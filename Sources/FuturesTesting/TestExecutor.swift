@@ -42,7 +42,13 @@ public final class TestExecutor: SchedulingExecutor, @unchecked Sendable {
     private var liveTimerCount = 0
     private var timers = TimerHeap()
     private var lastID: UInt64 = 0
-    private var virtualNow: ContinuousClock.Instant
+    /// Virtual time zero: the instant the executor was created.
+    private let origin: ContinuousClock.Instant
+    /// Virtual time elapsed since `origin`.
+    ///
+    /// Kept as a `Duration`, whose layout is fixed, rather than as an `Instant`, whose every copy
+    /// and comparison goes through a witness table.
+    private var elapsed: Duration = .zero
     private var random: SplitMix64?
 
     private enum ReadyEntry {
@@ -60,14 +66,14 @@ public final class TestExecutor: SchedulingExecutor, @unchecked Sendable {
     /// - Parameter seed: `nil` runs ready jobs in submission order; a seed runs them in a
     ///   pseudo-random order that the seed determines.
     public init(seed: UInt64? = nil) {
-        self.virtualNow = .now
+        self.origin = .now
         self.random = seed.map(SplitMix64.init(seed:))
         BlockingWaitHelpers.install(self)
     }
 
     /// The virtual time: it moves only through ``advance(by:)`` and ``advance(to:)``.
     public var now: ContinuousClock.Instant {
-        lock.withLock { virtualNow }
+        origin + lock.withLock { elapsed }
     }
 
     /// The number of jobs waiting: ready ones and delayed ones, not counting cancelled ones.
@@ -105,7 +111,7 @@ public final class TestExecutor: SchedulingExecutor, @unchecked Sendable {
             } else {
                 cancellable[lastID] = CancellableJob(job: job, isTimer: true)
                 liveTimerCount += 1
-                timers.insert(TimerKey(deadline: virtualNow + delay, id: lastID))
+                timers.insert(TimerKey(deadline: elapsed + delay, id: lastID))
             }
             return lastID
         }
@@ -175,13 +181,14 @@ public final class TestExecutor: SchedulingExecutor, @unchecked Sendable {
     ///
     /// - Parameter instant: The target time; an instant in the past only runs what is due now.
     public func advance(to instant: ContinuousClock.Instant) {
+        let target = TimerKey(deadline: instant - origin, id: .max)
         runUntilIdle()
-        while let job = lock.withLock({ takeTimer(dueBy: instant) }) {
+        while let job = lock.withLock({ takeTimer(dueBy: target) }) {
             job()
             runUntilIdle()
         }
         lock.withLock {
-            if instant > virtualNow { virtualNow = instant }
+            if target.deadline > elapsed { elapsed = target.deadline }
         }
     }
 
@@ -213,17 +220,17 @@ public final class TestExecutor: SchedulingExecutor, @unchecked Sendable {
 
     /// Removes the earliest live delayed job due by `instant`, moving the clock to its deadline;
     /// called under the lock.
-    private func takeTimer(dueBy instant: ContinuousClock.Instant) -> (@Sendable () -> Void)? {
+    private func takeTimer(dueBy target: TimerKey) -> (@Sendable () -> Void)? {
         while let first = timers.first {
             guard let live = cancellable[first.id] else {
                 timers.removeFirst()
                 continue
             }
-            guard first.deadline <= instant else { return nil }
+            guard first.precedes(target) else { return nil }
             timers.removeFirst()
             cancellable[first.id] = nil
             liveTimerCount -= 1
-            if first.deadline > virtualNow { virtualNow = first.deadline }
+            if first.deadline > elapsed { elapsed = first.deadline }
             return live.job
         }
         return nil
@@ -249,13 +256,24 @@ extension TestExecutor: BlockingWaitHelper {
 
 // MARK: - Timer heap
 
-/// When a delayed job is due; ordered by deadline, then by submission.
+/// When a delayed job is due, as virtual time elapsed; ordered by deadline, then by submission.
 private struct TimerKey {
-    let deadline: ContinuousClock.Instant
+    let deadline: Duration
     let id: UInt64
+    /// The deadline's components, compared directly: `Duration`'s own `<` is not inlined.
+    private let seconds: Int64
+    private let attoseconds: Int64
+
+    init(deadline: Duration, id: UInt64) {
+        self.deadline = deadline
+        self.id = id
+        (seconds, attoseconds) = deadline.components
+    }
 
     func precedes(_ other: TimerKey) -> Bool {
-        (deadline, id) < (other.deadline, other.id)
+        if seconds != other.seconds { return seconds < other.seconds }
+        if attoseconds != other.attoseconds { return attoseconds < other.attoseconds }
+        return id < other.id
     }
 }
 

@@ -160,6 +160,33 @@ struct FutureTimeoutTests {
         queue.async { quick.succeed(5) }
         #expect(try passed.get(timeout: .seconds(10)) == 5)
     }
+
+    @Test(
+        "races between the timer and the source on real threads end in one consistent outcome", .timeLimit(.minutes(1)))
+    func realThreadRaces() async {
+        let timers = DispatchQueue(label: "timeout-race-timers")
+        let completers = DispatchQueue(label: "timeout-race-completers", attributes: .concurrent)
+        let promises = (0..<2_000).map { _ in Promise<Int>() }
+        let results = promises.enumerated().map { index, promise in
+            promise.future.timeout(after: .microseconds(index % 200), on: timers)
+        }
+        for (index, promise) in promises.enumerated() {
+            completers.async { promise.succeed(index) }
+        }
+        for (index, result) in results.enumerated() {
+            #expect(result.wait(timeout: .seconds(10)))
+            switch result.result {
+            case .success(let value)?:
+                #expect(value == index)
+                #expect(promises[index].future.isSucceeded)
+            case .failure(let error)?:
+                #expect((error as? FutureError)?.code == .timedOut)
+                #expect(promises[index].future.isCancelRequested)
+            case nil:
+                Issue.record("result \(index) is still pending")
+            }
+        }
+    }
 }
 
 @Suite("Future.delay, Future.succeeded(after:) and Future.sleep on virtual time")
