@@ -301,6 +301,48 @@ struct FutureDelayTests {
     }
 }
 
+// MARK: - Stack safety
+
+/// Run by CI in a release build too (`--filter StackSafety`).
+@Suite("Future.timeout and Future.delay: stack safety")
+struct FutureTimeStackSafety {
+    @Test("a chain of a hundred thousand timeouts completes in a loop and cancels every timer")
+    func chainedTimeouts() throws {
+        let executor = TestExecutor()
+        let promise = Promise<Int>()
+        var future = promise.future
+        for _ in 0..<100_000 { future = future.timeout(after: .seconds(1), on: executor) }
+        #expect(executor.pendingCount == 100_000)
+        promise.succeed(1)
+        #expect(try future.get() == 1)
+        #expect(executor.pendingCount == 0)
+    }
+
+    @Test("a chain of a hundred thousand delays completes in a loop on virtual time")
+    func chainedDelays() throws {
+        let executor = TestExecutor()
+        let start = executor.now
+        var future = Future.succeeded(1)
+        for _ in 0..<100_000 { future = future.delay(by: .nanoseconds(1), on: executor) }
+        executor.advance(by: .microseconds(100))
+        #expect(try future.get() == 1)
+        #expect(executor.now - start == .microseconds(100))
+    }
+
+    @Test("a failure through a hundred thousand timeouts keeps every frame")
+    func failureThroughChainedTimeouts() throws {
+        let executor = TestExecutor()
+        let promise = Promise<Int>()
+        var future = promise.future
+        for _ in 0..<100_000 { future = future.timeout(after: .seconds(1), on: executor) }
+        promise.fail(Boom(id: 9))
+        #expect(future.error as? Boom == Boom(id: 9))
+        let frames = try #require(future.traceback?.frames)
+        #expect(frames.count == 100_001)
+        #expect(frames.last?.operation == "timeout")
+    }
+}
+
 // MARK: - Helpers
 
 private struct Boom: Error, Equatable {

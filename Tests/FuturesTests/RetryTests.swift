@@ -267,22 +267,6 @@ struct RetryTests {
 
     // MARK: - Scale and real executors
 
-    @Test("a hundred thousand attempts that fail at once run in a loop, not by recursion")
-    func manyAttempts() throws {
-        let executor = TestExecutor()
-        let calls = Counter()
-        let result = retry(attempts: 100_000, on: executor) {
-            calls.increment()
-            return Future<Int>.failed(Boom(attempt: calls.value))
-        }
-        executor.runUntilIdle()
-        #expect(calls.value == 100_000)
-        #expect(result.error as? Boom == Boom(attempt: 100_000))
-        let frames = try #require(result.traceback?.frames)
-        #expect(frames.last?.inputIndex == 99_999)
-        #expect(frames.last?.inputCount == 100_000)
-    }
-
     @Test("on a DispatchQueue a retry waits in real time and succeeds", .timeLimit(.minutes(1)))
     func dispatchQueueSmoke() async throws {
         let queue = DispatchQueue(label: "retry-smoke")
@@ -293,6 +277,30 @@ struct RetryTests {
         }
         #expect(try result.get(timeout: .seconds(10)) == 3)
         #expect(calls.value == 3)
+    }
+}
+
+// MARK: - Stack safety
+
+extension RetryTests {
+    /// Run by CI in a release build too (`--filter StackSafety`).
+    @Suite("retry: stack safety")
+    struct StackSafety {
+        @Test("a hundred thousand attempts that fail at once run in a loop, not by recursion")
+        func manyAttempts() throws {
+            let executor = TestExecutor()
+            let calls = Counter()
+            let result = retry(attempts: 100_000, on: executor) {
+                calls.increment()
+                return Future<Int>.failed(Boom(attempt: calls.value))
+            }
+            executor.runUntilIdle()
+            #expect(calls.value == 100_000)
+            #expect(result.error as? Boom == Boom(attempt: 100_000))
+            let frames = try #require(result.traceback?.frames)
+            #expect(frames.last?.inputIndex == 99_999)
+            #expect(frames.last?.inputCount == 100_000)
+        }
     }
 }
 
