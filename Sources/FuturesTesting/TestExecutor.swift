@@ -21,7 +21,7 @@ import Futures
 /// order, reproducibly for a given seed: run a test under many seeds to prove that its answer does
 /// not depend on scheduling. Delayed jobs always run in deadline order, ties in submission order.
 ///
-/// Cancelling a ``ScheduledJob`` removes the job at once: ``pendingCount`` no longer counts it and
+/// Cancelling a `ScheduledJob` removes the job at once: ``pendingCount`` no longer counts it and
 /// the executor releases its closure.
 ///
 /// A blocking `get` or `wait` made on the thread that created the executor, on a future that is
