@@ -29,11 +29,12 @@ struct RetryTests {
         let times = Recorder<Duration>()
         let result = retry(attempts: 4, backoff: .exponential(initial: .milliseconds(100)), on: executor) {
             times.append(executor.now - start)
-            return times.count < 4 ? Future<Int>.failed(Boom(attempt: times.count)) : .succeeded(times.count)
+            return times.values.count < 4
+                ? Future<Int>.failed(Boom(attempt: times.values.count)) : .succeeded(times.values.count)
         }
         executor.advance(by: .seconds(10))
         #expect(try result.get() == 4)
-        #expect(times.all == [.zero, .milliseconds(100), .milliseconds(300), .milliseconds(700)])
+        #expect(times.values == [.zero, .milliseconds(100), .milliseconds(300), .milliseconds(700)])
     }
 
     @Test("an attempt starts only once the previous one has failed")
@@ -46,14 +47,14 @@ struct RetryTests {
             return promise.future
         }
         executor.runUntilIdle()
-        #expect(promises.count == 1)
+        #expect(promises.values.count == 1)
         executor.advance(by: .seconds(60))
-        #expect(promises.count == 1)
-        promises.all[0].fail(Boom(attempt: 1))
-        #expect(promises.count == 1)
+        #expect(promises.values.count == 1)
+        promises.values[0].fail(Boom(attempt: 1))
+        #expect(promises.values.count == 1)
         executor.runUntilIdle()
-        #expect(promises.count == 2)
-        promises.all[1].succeed(2)
+        #expect(promises.values.count == 2)
+        promises.values[1].succeed(2)
         #expect(result.isSucceeded)
     }
 
@@ -105,11 +106,11 @@ struct RetryTests {
                 return attempt < 2
             }
         ) {
-            Future<Int>.failed(Boom(attempt: seen.count + 1))
+            Future<Int>.failed(Boom(attempt: seen.values.count + 1))
         }
         executor.runUntilIdle()
         #expect(result.error as? Boom == Boom(attempt: 2))
-        #expect(seen.all == [1, 2])
+        #expect(seen.values == [1, 2])
         let frames = try #require(result.traceback?.frames)
         #expect(frames.last?.inputIndex == 1)
         #expect(frames.last?.inputCount == 10)
@@ -184,10 +185,10 @@ struct RetryTests {
             let backoff: Backoff = .jittered(.exponential(initial: .seconds(1)), fraction: 0.5, seed: 99)
             _ = retry(attempts: 5, backoff: backoff, on: executor) {
                 times.append(executor.now - start)
-                return Future<Int>.failed(Boom(attempt: times.count))
+                return Future<Int>.failed(Boom(attempt: times.values.count))
             }
             executor.advance(by: .seconds(60))
-            return times.all
+            return times.values
         }
         let times = attemptTimes()
         #expect(times.count == 5)
@@ -225,9 +226,9 @@ struct RetryTests {
         }
         executor.runUntilIdle()
         result.cancel()
-        #expect(promises.all[0].future.isCancelled)
+        #expect(promises.values[0].future.isCancelled)
         executor.runUntilIdle()
-        #expect(promises.count == 1)
+        #expect(promises.values.count == 1)
         #expect(executor.pendingCount == 0)
     }
 
@@ -251,17 +252,17 @@ struct RetryTests {
         let result = retry(attempts: 100, backoff: .constant(.seconds(1)), on: executor) {
             let promise = Promise<Int>()
             promises.append(promise)
-            executor.execute(after: .milliseconds(500)) { promise.fail(Boom(attempt: promises.count)) }
+            executor.execute(after: .milliseconds(500)) { promise.fail(Boom(attempt: promises.values.count)) }
             return promise.future
         }
         .timeout(after: .milliseconds(3200), on: executor)
         executor.advance(by: .milliseconds(3200))
         #expect((result.error as? FutureError)?.code == .timedOut)
-        #expect(promises.count == 3)
-        #expect(promises.all[2].future.isCancelled)
-        #expect(promises.all[1].future.isFailed)
+        #expect(promises.values.count == 3)
+        #expect(promises.values[2].future.isCancelled)
+        #expect(promises.values[1].future.isFailed)
         executor.advance(by: .seconds(60))
-        #expect(promises.count == 3)
+        #expect(promises.values.count == 3)
         #expect(executor.pendingCount == 0)
     }
 
@@ -308,23 +309,4 @@ extension RetryTests {
 
 private struct Boom: Error, Equatable {
     var attempt: Int
-}
-
-// `count` is read and written only under `lock`.
-private final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-
-    func increment() { lock.withLock { count += 1 } }
-    var value: Int { lock.withLock { count } }
-}
-
-// `items` is read and written only under `lock`.
-private final class Recorder<Element>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var items: [Element] = []
-
-    func append(_ item: Element) { lock.withLock { items.append(item) } }
-    var all: [Element] { lock.withLock { items } }
-    var count: Int { lock.withLock { items.count } }
 }
