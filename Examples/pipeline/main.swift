@@ -46,9 +46,7 @@ let rawOrders = [
 ]
 
 func loadOrder(_ id: Int) -> Future<String> {
-    let promise = Promise<String>()
-    DispatchQueue.global().execute { promise.succeed(rawOrders[id] ?? "") }
-    return promise.future
+    Future.async(on: DispatchQueue.global()) { rawOrders[id] ?? "" }
 }
 
 func parse(id: Int, text: String) throws -> Order {

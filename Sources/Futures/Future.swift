@@ -259,7 +259,9 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
     /// Marks submitted work as started; `false` if the future completed (was cancelled) first.
     func markRunning() -> Bool {
         withLock {
-            guard case .pending = state else { return false }
+            // A cancel request that found the work not started completes the future right after
+            // releasing the lock: the work must not start in between.
+            guard case .pending = state, !flags.contains(.cancelRequested) else { return false }
             flags.insert(.running)
             return true
         }
