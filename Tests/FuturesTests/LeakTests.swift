@@ -1,0 +1,297 @@
+import Dispatch
+import Futures
+import FuturesTesting
+import Testing
+
+/// What `LifetimeTests` does not cover: after timeouts fire or are beaten, after retries, after
+/// `Future.async` work on a pool and after combining, weak references to the futures, promises and
+/// captured objects are all `nil`.
+@Suite("Leaks: timeouts, retries, pool work and combinators release everything")
+struct LeakTests {
+    final class Payload: Sendable {}
+
+    // MARK: - Timeouts
+
+    @Test("a timeout that fires releases its source, its promise, its result and their captures")
+    func firedTimeout() throws {
+        let executor = TestExecutor()
+        let refs = WeakRefs()
+        do {
+            let promise = Promise<Int>()
+            let capture = Payload()
+            promise.future.onComplete { _ in _ = capture }
+            let result = promise.future.timeout(after: .seconds(1), on: executor)
+            refs.add(promise, promise.future, result, capture)
+            executor.advance(by: .seconds(1))
+            #expect((result.error as? FutureError)?.code == .timedOut)
+            #expect(promise.future.isCancelled)
+        }
+        #expect(refs.alive == 0)
+        #expect(executor.pendingCount == 0)
+    }
+
+    @Test("a timeout beaten by its source releases everything and leaves no timer behind")
+    func beatenTimeout() throws {
+        let executor = TestExecutor()
+        let refs = WeakRefs()
+        do {
+            let promise = Promise<Int>()
+            let capture = Payload()
+            let source = promise.future.map { value in
+                _ = capture
+                return value + 1
+            }
+            let result = source.timeout(after: .seconds(3600), on: executor)
+            refs.add(promise, promise.future, source, result, capture)
+            promise.succeed(1)
+            #expect(try result.get() == 2)
+        }
+        #expect(refs.alive == 0)
+        #expect(executor.pendingCount == 0)
+    }
+
+    @Test("a timeout beaten on a pool releases everything at once, although the pool's timer is not yet due")
+    func beatenTimeoutOnPool() throws {
+        let pool = ThreadPoolExecutor(threadCount: 1)
+        let refs = WeakRefs()
+        do {
+            let promise = Promise<Int>()
+            let capture = Payload()
+            let result = promise.future.map { value in
+                _ = capture
+                return value
+            }.timeout(after: .seconds(3600), on: pool)
+            refs.add(promise, promise.future, result, capture)
+            promise.succeed(3)
+            #expect(result.result.map { try? $0.get() } == 3)
+        }
+        #expect(refs.alive == 0)
+        pool.shutdown()
+        #expect(pool.awaitTermination(timeout: .seconds(30)))
+    }
+
+    @Test("a timeout that fires on a pool releases everything once the pool has run its timer")
+    func firedTimeoutOnPool() {
+        let pool = ThreadPoolExecutor(threadCount: 1)
+        let refs = WeakRefs()
+        let results = Recorder<Int>()
+        // Kept until the timer has fired: released earlier, it would fail the source as abandoned.
+        var promise: Promise<Int>? = Promise()
+        do {
+            let capture = Payload()
+            let result = promise!.future.map { value in
+                _ = capture
+                return value
+            }.timeout(after: .milliseconds(1), on: pool)
+            result.onFailure { results.append(OutcomeCode.of(error: $0)) }
+            refs.add(promise!, promise!.future, result, capture)
+        }
+        pool.shutdown()
+        #expect(pool.awaitTermination(timeout: .seconds(30)))
+        #expect(results.values == [OutcomeCode.timedOut])
+        promise = nil
+        #expect(refs.alive == 0)
+    }
+
+    // MARK: - Retries
+
+    @Test("a retry that succeeds after failures releases its attempts, its operation and its result")
+    func retrySucceeds() throws {
+        let executor = TestExecutor()
+        let refs = WeakRefs()
+        do {
+            let capture = Payload()
+            let calls = Counter()
+            let result = retry(attempts: 3, backoff: .constant(.seconds(1)), on: executor) {
+                _ = capture
+                calls.increment()
+                let attempt = calls.value < 3 ? Future<Int>.failed(TestError(calls.value)) : Future.succeeded(7)
+                refs.add(attempt)
+                return attempt
+            }
+            refs.add(result, capture)
+            executor.advance(by: .seconds(2))
+            #expect(try result.get() == 7)
+            #expect(calls.value == 3)
+        }
+        #expect(refs.alive == 0)
+        #expect(executor.pendingCount == 0)
+    }
+
+    @Test("a retry that runs out of attempts releases its attempts, its operation and its result")
+    func retryFails() {
+        let executor = TestExecutor()
+        let refs = WeakRefs()
+        do {
+            let capture = Payload()
+            let result = retry(attempts: 3, backoff: .constant(.seconds(1)), on: executor) {
+                _ = capture
+                let promise = Promise<Int>()
+                executor.execute { promise.fail(TestError(1)) }
+                refs.add(promise, promise.future)
+                return promise.future
+            }
+            refs.add(result, capture)
+            executor.advance(by: .seconds(5))
+            #expect(result.error as? TestError == TestError(1))
+        }
+        #expect(refs.alive == 0)
+        #expect(executor.pendingCount == 0)
+    }
+
+    @Test("a retry cancelled during its backoff releases its operation, its attempts and its result")
+    func retryCancelledDuringBackoff() {
+        let executor = TestExecutor()
+        let refs = WeakRefs()
+        do {
+            let capture = Payload()
+            let result = retry(attempts: 3, backoff: .constant(.seconds(3600)), on: executor) {
+                _ = capture
+                let attempt = Future<Int>.failed(TestError(2))
+                refs.add(attempt)
+                return attempt
+            }
+            refs.add(result, capture)
+            executor.runUntilIdle()
+            #expect(executor.pendingCount == 1)
+            #expect(result.cancel())
+        }
+        #expect(refs.alive == 0)
+        #expect(executor.pendingCount == 0)
+    }
+
+    @Test(
+        "a retry cancelled during its backoff on a pool releases its operation and result before the backoff is due",
+        .bug(
+            id: "reliability-1",
+            "Retry's backoff job keeps the Retrier, its operation and its result until the deadline")
+    )
+    func retryCancelledOnPool() {
+        let pool = ThreadPoolExecutor(threadCount: 1)
+        let refs = WeakRefs()
+        let firstAttemptFailed = Recorder<Bool>()
+        do {
+            let capture = Payload()
+            let result = retry(attempts: 2, backoff: .constant(.seconds(3600)), on: pool) {
+                _ = capture
+                let attempt = Future<Int>.failed(TestError(3))
+                attempt.onFailure { _ in firstAttemptFailed.append(true) }
+                return attempt
+            }
+            refs.add(result, capture)
+            // Let the first attempt run and fail on the pool; the retry then waits for an hour.
+            let idle = DispatchSemaphore(value: 0)
+            pool.execute { idle.signal() }
+            _ = idle.wait(timeout: .now() + 30)
+            #expect(firstAttemptFailed.values == [true])
+            #expect(result.cancel())
+        }
+        withKnownIssue("the cancelled backoff job on the pool still holds the retry's state until it is due") {
+            #expect(refs.alive == 0)
+        }
+        pool.shutdown()
+        #expect(pool.awaitTermination(timeout: .seconds(30)))
+    }
+
+    // MARK: - Work on a pool
+
+    @Test("Future.async work on a pool releases its closure, its captures and its future once it has run")
+    func asyncWorkReleased() {
+        let pool = ThreadPoolExecutor(threadCount: 2)
+        let refs = WeakRefs()
+        let values = Recorder<Int>()
+        do {
+            for index in 0..<100 {
+                let capture = Payload()
+                let future = Future.async(on: pool) {
+                    _ = capture
+                    if index % 3 == 0 { throw TestError(index) }
+                    return index
+                }
+                future.map { $0 * 2 }.onSuccess { values.append($0) }
+                refs.add(future, capture)
+            }
+        }
+        pool.shutdown()
+        #expect(pool.awaitTermination(timeout: .seconds(30)))
+        #expect(values.values.sorted() == (0..<100).filter { $0 % 3 != 0 }.map { $0 * 2 })
+        #expect(refs.alive == 0)
+    }
+
+    @Test("Future.async work cancelled before it starts releases its closure and its captures")
+    func cancelledAsyncWorkReleased() {
+        let pool = ThreadPoolExecutor(threadCount: 1)
+        let refs = WeakRefs()
+        let ran = Counter()
+        let gate = DispatchSemaphore(value: 0)
+        pool.execute { gate.wait() }
+        do {
+            let capture = Payload()
+            let future = Future.async(on: pool) {
+                _ = capture
+                ran.increment()
+                return 1
+            }
+            #expect(future.cancel())
+            refs.add(future, capture)
+        }
+        gate.signal()
+        pool.shutdown()
+        #expect(pool.awaitTermination(timeout: .seconds(30)))
+        #expect(ran.value == 0)
+        #expect(refs.alive == 0)
+    }
+
+    @Test("Future.async work observing its cancellation request releases everything once it has returned")
+    func observingAsyncWorkReleased() {
+        let pool = ThreadPoolExecutor(threadCount: 1)
+        let refs = WeakRefs()
+        let started = DispatchSemaphore(value: 0)
+        let proceed = DispatchSemaphore(value: 0)
+        let outcomes = Recorder<Int>()
+        do {
+            let capture = Payload()
+            let future = Future.async(on: pool) { request in
+                _ = capture
+                started.signal()
+                proceed.wait()
+                try request.checkCancellation()
+                return 1
+            }
+            future.onComplete { outcomes.append(OutcomeCode.of($0)!) }
+            refs.add(future, capture)
+            started.wait()
+            #expect(!future.cancel())
+            #expect(future.isCancelRequested)
+        }
+        proceed.signal()
+        pool.shutdown()
+        #expect(pool.awaitTermination(timeout: .seconds(30)))
+        #expect(outcomes.values == [OutcomeCode.cancelled])
+        #expect(refs.alive == 0)
+    }
+
+    // MARK: - Test executors
+
+    @Test(
+        "a test executor released with a job bound to itself still queued releases the job and its captures",
+        .bug(id: "reliability-2", "TestExecutor and its queued jobs form a reference cycle")
+    )
+    func testExecutorReleasedWithQueuedJob() {
+        let refs = WeakRefs()
+        var result: Future<Int>?
+        do {
+            let executor = TestExecutor()
+            let capture = Payload()
+            result = Future.succeeded(1).map(on: executor) { value in
+                _ = capture
+                return value
+            }
+            refs.add(executor, capture)
+        }
+        withKnownIssue("the job holds its stage, the stage holds the executor, the executor holds the job") {
+            #expect(refs.alive == 0)
+            #expect((result?.error as? FutureError)?.code == .abandoned)
+        }
+    }
+}
