@@ -196,3 +196,85 @@ struct CombineTests {
         #expect(try results[1].get() == 1)
     }
 }
+
+/// The answer of a combine never depends on the order in which its inputs complete; combining is
+/// linear and recursion-free at a million inputs.
+@Suite("combineFutures determinism and scale")
+struct CombineDeterminismTests {
+    /// How many seeds the determinism proofs run: 10,000, or 1,000 under a sanitizer.
+    static let seeds: UInt64 = underSanitizer ? 1_000 : 10_000
+
+    @Test("under 10,000 schedules the answer is the values or the lowest-index failure, failFast or not")
+    func sameAnswerForEverySeed() {
+        let count = 8
+        var mismatches: [UInt64] = []
+        for seed in 0..<Self.seeds {
+            let failing = SeededInputs.failing(count: count, seed: seed)
+            let executor = TestExecutor(seed: seed)
+            let inputs = SeededInputs.make(count: count, failing: failing, on: executor)
+            let line = UInt(#line + 1)
+            let (waiting, failFast) = (combineFutures(inputs), combineFutures(inputs, failFast: true))
+            var decidedOnTime = true
+            while executor.runNext() {
+                // failFast decides exactly when the answer is determined; the other waits for all.
+                decidedOnTime = decidedOnTime && failFast.isDone == Self.isDetermined(inputs)
+                decidedOnTime = decidedOnTime && waiting.isDone == inputs.allSatisfy(\.isDone)
+            }
+            let expected = Answer.expected(
+                failing: failing, count: count, operation: "combineFutures", line: line, fileID: #fileID,
+                values: Array(0..<count))
+            if !decidedOnTime || Answer(waiting) != expected || Answer(failFast) != expected {
+                mismatches.append(seed)
+            }
+        }
+        #expect(mismatches.isEmpty, "seeds with a different answer: \(mismatches.prefix(10))")
+    }
+
+    /// Whether the lowest-index failure among done inputs is known with every input before it
+    /// succeeded, or every input is done.
+    static func isDetermined(_ inputs: [Future<Int>]) -> Bool {
+        for input in inputs {
+            if input.isFailed { return true }
+            if !input.isSucceeded { return inputs.allSatisfy(\.isDone) }
+        }
+        return true
+    }
+
+    @Test("a million completed futures combine into their values")
+    func millionCompletedInputs() throws {
+        let inputs = (0..<longChain).map { Future.succeeded($0) }
+        let combined = combineFutures(inputs)
+        #expect(combined.isDone)
+        let values = try combined.get()
+        #expect(values.count == longChain)
+        #expect(values.elementsEqual(0..<longChain))
+    }
+
+    @Test("a million pending futures completed afterwards combine into their values")
+    func millionPendingInputs() throws {
+        let promises = (0..<longChain).map { _ in Promise<Int>() }
+        let combined = combineFutures(promises.map(\.future))
+        for index in stride(from: longChain - 1, through: 0, by: -1) {
+            promises[index].succeed(index)
+        }
+        let values = try combined.get()
+        #expect(values.count == longChain)
+        #expect(values.elementsEqual(0..<longChain))
+    }
+
+    @Test("many pending futures, two failing late, fail fast with the lower index")
+    func manyPendingInputsWithFailures() throws {
+        let count = longChain / 10
+        let promises = (0..<count).map { _ in Promise<Int>() }
+        let combined = combineFutures(promises.map(\.future), failFast: true)
+        promises[count - 1].fail(TestError(2))
+        for index in 0..<(count - 1) where index != count / 2 {
+            promises[index].succeed(index)
+        }
+        #expect(combined.isPending)
+        promises[count / 2].fail(TestError(1))
+        #expect(throws: TestError(1)) { try combined.get() }
+        #expect(combined.traceback?.frames.last?.inputIndex == count / 2)
+        #expect(combined.traceback?.frames.last?.inputCount == count)
+    }
+}

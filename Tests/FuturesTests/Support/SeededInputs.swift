@@ -3,21 +3,27 @@ import FuturesTesting
 
 /// Inputs for combinator tests that complete through jobs on a test executor.
 ///
-/// Input `i` is `Future.succeeded(i).map(on: executor) { ... }`: it succeeds with `i`, or fails
-/// with `TestError(i)` raised by the map if `i` is in `failing`. On a seeded executor the inputs
-/// complete in a pseudo-random order that the seed determines.
+/// Input `i` is `Future.succeeded(value).map(on: executor) { ... }`: it succeeds with its value,
+/// or fails with `TestError(i)` raised by the map if `i` is in `failing`. On a seeded executor the
+/// inputs complete in a pseudo-random order that the seed determines.
 enum SeededInputs {
+    /// The file of the `map` that raises the failures, for traceback assertions.
+    static let fileID = #fileID
     /// The line of the `map` that raises the failures, for traceback assertions.
     static let mapLine = UInt(#line + 5)
 
-    static func make(count: Int, failing: Set<Int>, on executor: TestExecutor) -> [Future<Int>] {
-        (0..<count).map { index in
-            let fails = failing.contains(index)
-            return Future.succeeded(index).map(on: executor) { value in
-                if fails { throw TestError(value) }
-                return value
-            }
+    /// Input `index`, with `value`.
+    static func make<V: Sendable>(_ value: V, index: Int, failing: Set<Int>, on executor: TestExecutor) -> Future<V> {
+        let fails = failing.contains(index)
+        return Future.succeeded(value).map(on: executor) { value in
+            if fails { throw TestError(index) }
+            return value
         }
+    }
+
+    /// Inputs `0..<count`, input `i` with the value `i`.
+    static func make(count: Int, failing: Set<Int>, on executor: TestExecutor) -> [Future<Int>] {
+        (0..<count).map { make($0, index: $0, failing: failing, on: executor) }
     }
 
     /// A pseudo-random set of failing indices below `count` for `seed`; empty for one seed in four.
