@@ -106,7 +106,9 @@ public func firstSucceeded<T: Sendable>(
     }
     if let state { return state.finishSetup(skipped: inputs.count - added) }
     guard let failure else { preconditionFailure("Internal inconsistency: a race found neither value nor failure.") }
-    return Future(site: site, outcome: Outcome.failure(failure.node).tagged(at: site, inputIndex: failure.index, inputCount: inputs.count))
+    return Future(
+        site: site,
+        outcome: Outcome.failure(failure.node).tagged(at: site, inputIndex: failure.index, inputCount: inputs.count))
 }
 
 // MARK: - Support
