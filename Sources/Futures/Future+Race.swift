@@ -85,12 +85,9 @@ public func firstSucceeded<T: Sendable>(
     guard !inputs.isEmpty else { return Future(site: site, outcome: .noInputs(at: site)) }
     var failure: (index: Int, node: TracebackNode)?
     var state: FirstSuccessState<T>?
-    var added = 0
-    walk: for input in inputs {
-        let index = added
-        added += 1
+    for (index, input) in inputs.enumerated() {
         if let state {
-            guard state.attach(input, at: index) else { break walk }
+            input.register(FirstSuccessCallback(state: state, index: index))
             continue
         }
         switch input.doneOutcome {
@@ -101,10 +98,10 @@ public func firstSucceeded<T: Sendable>(
         case nil:
             let shared = FirstSuccessState<T>(site: site, count: inputs.count, start: index, failure: failure)
             state = shared
-            guard shared.attach(input, at: index) else { break walk }
+            input.register(FirstSuccessCallback(state: shared, index: index))
         }
     }
-    if let state { return state.finishSetup(skipped: inputs.count - added) }
+    if let state { return state.finishSetup() }
     guard let failure else { preconditionFailure("Internal inconsistency: a race found neither value nor failure.") }
     return Future(
         site: site,
@@ -142,16 +139,20 @@ private struct RaceCallback<T: Sendable>: FutureCallback {
 }
 
 /// The state `firstSucceeded` shares with the callbacks of its inputs, from the first pending one.
-// Every `var` is read and written only under this object's lock stripe; the locked sections touch
-// only this object, and the result is completed outside them.
+///
+/// Locked by hand, with no generic value crossing the lock: see ``CombineState``.
+// Every `var` is read and written only under this object's lock stripe (so the runtime's
+// exclusivity checks are redundant); the locked sections touch only this object. Once `isDecided`
+// is set only `remaining` changes, so the deciding thread owns `failure`. The result is completed
+// outside the lock.
 private final class FirstSuccessState<T: Sendable>: @unchecked Sendable {
     let result: Future<T>
     private let count: Int
     /// Inputs from the first pending one not yet recorded, plus one while setup is running.
-    private var remaining: Int
-    private var failureIndex = Int.max
-    private var failure: TracebackNode?
-    private var isDecided = false
+    @exclusivity(unchecked) private var remaining: Int
+    @exclusivity(unchecked) private var failureIndex = Int.max
+    @exclusivity(unchecked) private var failure: TracebackNode?
+    @exclusivity(unchecked) private var isDecided = false
 
     init(site: CallSite, count: Int, start: Int, failure: (index: Int, node: TracebackNode)?) {
         self.result = Future(site: site)
@@ -163,61 +164,54 @@ private final class FirstSuccessState<T: Sendable>: @unchecked Sendable {
         }
     }
 
-    /// Records `future` now if it is done, or registers a callback; returns whether the race is open.
-    func attach(_ future: Future<T>, at index: Int) -> Bool {
-        if let outcome = future.doneOutcome { return record(outcome, at: index) }
-        future.register(FirstSuccessCallback(state: self, index: index))
-        return true
-    }
-
-    /// Records the outcome of input `index`; returns whether the race is still open.
-    @discardableResult
-    func record(_ outcome: Outcome<T>, at index: Int) -> Bool {
-        let (decided, isOpen): (Outcome<T>?, Bool) = withLock {
-            remaining -= 1
-            if isDecided { return (nil, false) }
-            switch outcome {
-            case .success:
-                isDecided = true
-                failure = nil
-                return (outcome, false)
-            case .failure(let node):
-                if index < failureIndex {
-                    failureIndex = index
-                    failure = node
-                }
-                let decided = decideFailure()
-                return (decided, decided == nil)
+    /// Records the outcome of input `index`.
+    func record(_ outcome: Outcome<T>, at index: Int) {
+        let mutex = LockStripes.mutex(for: self)
+        mutex.lockMutex()
+        remaining -= 1
+        guard !isDecided else {
+            mutex.unlockMutex()
+            return
+        }
+        switch outcome {
+        case .success:
+            isDecided = true
+            failure = nil
+            mutex.unlockMutex()
+            result.complete(outcome)
+        case .failure(let node):
+            if index < failureIndex {
+                failureIndex = index
+                failure = node
             }
+            failIfNothingRemainsAndUnlock(mutex)
         }
-        if let decided { result.complete(decided) }
-        return isOpen
     }
 
-    /// Releases the hold of the setup, which skipped `skipped` inputs after the race was decided.
-    func finishSetup(skipped: Int) -> Future<T> {
-        let decided: Outcome<T>? = withLock {
-            remaining -= skipped + 1
-            return isDecided ? nil : decideFailure()
+    /// Releases the hold of the setup.
+    func finishSetup() -> Future<T> {
+        let mutex = LockStripes.mutex(for: self)
+        mutex.lockMutex()
+        remaining -= 1
+        if isDecided {
+            mutex.unlockMutex()
+        } else {
+            failIfNothingRemainsAndUnlock(mutex)
         }
-        if let decided { result.complete(decided) }
         return result
     }
 
-    /// Called under the lock: every input failed once nothing remains.
-    private func decideFailure() -> Outcome<T>? {
-        guard remaining == 0, let failure else { return nil }
+    /// Called under the lock, which it releases: every input failed once nothing remains.
+    private func failIfNothingRemainsAndUnlock(_ mutex: UnsafeMutablePointer<PlatformMutex>) {
+        guard remaining == 0, let failure else {
+            mutex.unlockMutex()
+            return
+        }
         isDecided = true
         self.failure = nil
-        return Outcome.failure(failure).tagged(at: result.site, inputIndex: failureIndex, inputCount: count)
-    }
-
-    @inline(__always)
-    private func withLock<R>(_ body: () throws -> R) rethrows -> R {
-        let mutex = LockStripes.mutex(for: self)
-        mutex.lockMutex()
-        defer { mutex.unlockMutex() }
-        return try body()
+        let index = failureIndex
+        mutex.unlockMutex()
+        result.complete(.passedThrough(failure, at: result.site, inputIndex: index, inputCount: count))
     }
 }
 
