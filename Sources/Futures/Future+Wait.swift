@@ -61,6 +61,8 @@ extension Future {
 
     /// Waits until done or `deadline`, running this thread's queued work first.
     func blockingWait(deadline: ContinuousClock.Instant?) -> BlockingWaitOutcome {
+        // `Future.async` work running further down this thread's stack finishes only after we return.
+        if RunningWork.isRunningOnCurrentThread(self) { return .wouldDeadlock }
         Trampoline.runQueuedWork(until: { isDone })
         if isDone { return .satisfied }
         for helper in BlockingWaitHelpers.current.reversed() {

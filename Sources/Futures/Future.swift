@@ -4,7 +4,7 @@
 /// The read side of an asynchronous result: a value or an error that arrives later.
 ///
 /// A future starts pending and completes exactly once. Build pipelines with ``map(on:fileID:line:function:_:)``,
-/// ``flatMap(on:fileID:line:function:_:)`` and ``continueWith(on:fileID:line:function:_:)-1v2of``,
+/// ``flatMap(on:fileID:line:function:_:)`` and `continueWith`,
 /// observe it with ``onComplete(on:_:)``, or wait for it with ``get(timeout:)`` or ``value``.
 ///
 /// ```swift
@@ -61,6 +61,26 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
         if hasWorkRecord {
             WorkRecord.unregister(for: self)
         }
+        if case .pending(let callbacks) = state, !callbacks.isEmpty {
+            Self.abandon(callbacks, createdAt: site)
+        }
+    }
+
+    /// Fails the callbacks of a future released while pending, which nothing can complete any more
+    /// (for example `Future.async` work dropped by an executor that was itself released).
+    ///
+    /// The callbacks receive a stand-in future that failed with ``FutureError/Code/abandoned``, so
+    /// nothing downstream hangs. They run through the trampoline, so releasing a long pending chain
+    /// unwinds in a loop instead of recursing once per link.
+    private static func abandon(_ callbacks: CallbackList<Value>, createdAt site: CallSite) {
+        let error = FutureError(
+            code: .abandoned,
+            message: "the future created at \(site.fileID):\(site.line) in \(site.function) was released "
+                + "before it completed"
+        )
+        let outcome = Outcome<Value>.raised(error, at: site)
+        let standIn = Future(site: site, outcome: outcome)
+        Trampoline.submit(.job({ callbacks.runAll(outcome, from: standIn) }))
     }
 
     /// Timing and identity of work submitted with `Future.async`, `nil` for other futures.
@@ -243,7 +263,9 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
     /// Marks submitted work as started; `false` if the future completed (was cancelled) first.
     func markRunning() -> Bool {
         withLock {
-            guard case .pending = state else { return false }
+            // A cancel request that found the work not started completes the future right after
+            // releasing the lock: the work must not start in between.
+            guard case .pending = state, !flags.contains(.cancelRequested) else { return false }
             flags.insert(.running)
             return true
         }

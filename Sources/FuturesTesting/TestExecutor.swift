@@ -1,6 +1,7 @@
 import Futures
 
-// All mutable state is guarded by `lock`; jobs run outside it.
+// All mutable state is guarded by `lock`. Jobs run outside it, and closures are released outside
+// it too (a closure may hold the last reference to a promise, whose release runs callbacks).
 /// A deterministic executor for tests: jobs wait in a queue until you run them, and time is
 /// virtual.
 ///
@@ -18,30 +19,46 @@ import Futures
 ///
 /// With a seed, ``runNext()`` picks the next ready job pseudo-randomly instead of in submission
 /// order, reproducibly for a given seed: run a test under many seeds to prove that its answer does
-/// not depend on scheduling.
+/// not depend on scheduling. Delayed jobs always run in deadline order, ties in submission order.
+///
+/// Cancelling a `ScheduledJob` removes the job at once: ``pendingCount`` no longer counts it and
+/// the executor releases its closure.
 ///
 /// A blocking `get` or `wait` made on the thread that created the executor, on a future that is
 /// still pending, runs this executor's ready jobs until the future completes; if none is left it
-/// fails at once with `FutureError.Code.wouldDeadlock` instead of hanging.
+/// fails at once with `FutureError.Code.wouldDeadlock` instead of hanging. It never moves time.
 public final class TestExecutor: SchedulingExecutor, @unchecked Sendable {
     private let lock = Lock()
-    private var ready: [Job] = []
+    /// Ready jobs in submission order, from `readyHead` on.
+    private var ready: [ReadyEntry] = []
     private var readyHead = 0
-    private var scheduled: [ScheduledEntry] = []
-    private var sequence: UInt64 = 0
-    private var virtualNow: ContinuousClock.Instant
+    /// How many `.plain` entries `ready` holds from `readyHead` on.
+    private var plainReadyCount = 0
+    /// Jobs that can be cancelled and have not run, by id.
+    ///
+    /// Zero-delay ones are also listed in `ready`, delayed ones in `timers`. Cancelling removes
+    /// the entry; the id left behind in `ready` or `timers` is skipped.
+    private var cancellable: [UInt64: CancellableJob] = [:]
+    private var liveTimerCount = 0
+    private var timers = TimerHeap()
+    private var lastID: UInt64 = 0
+    /// Virtual time zero: the instant the executor was created.
+    private let origin: ContinuousClock.Instant
+    /// Virtual time elapsed since `origin`.
+    ///
+    /// Kept as a `Duration`, whose layout is fixed, rather than as an `Instant`, whose every copy
+    /// and comparison goes through a witness table.
+    private var elapsed: Duration = .zero
     private var random: SplitMix64?
 
-    private struct Job {
-        let job: @Sendable () -> Void
-        let cancelled: CancelFlag?
+    private enum ReadyEntry {
+        case plain(@Sendable () -> Void)
+        case cancellable(UInt64)
     }
 
-    private struct ScheduledEntry {
-        let deadline: ContinuousClock.Instant
-        let sequence: UInt64
+    private struct CancellableJob {
         let job: @Sendable () -> Void
-        let cancelled: CancelFlag
+        let isTimer: Bool
     }
 
     /// Creates a test executor whose virtual clock starts at the current instant.
@@ -49,65 +66,82 @@ public final class TestExecutor: SchedulingExecutor, @unchecked Sendable {
     /// - Parameter seed: `nil` runs ready jobs in submission order; a seed runs them in a
     ///   pseudo-random order that the seed determines.
     public init(seed: UInt64? = nil) {
-        self.virtualNow = .now
+        self.origin = .now
         self.random = seed.map(SplitMix64.init(seed:))
         BlockingWaitHelpers.install(self)
     }
 
     /// The virtual time: it moves only through ``advance(by:)`` and ``advance(to:)``.
     public var now: ContinuousClock.Instant {
-        lock.withLock { virtualNow }
+        origin + lock.withLock { elapsed }
     }
 
-    /// The number of jobs waiting: ready ones and delayed ones not cancelled.
+    /// The number of jobs waiting: ready ones and delayed ones, not counting cancelled ones.
     public var pendingCount: Int {
-        lock.withLock {
-            (ready.count - readyHead) + scheduled.lazy.filter { !$0.cancelled.isSet }.count
-        }
+        lock.withLock { plainReadyCount + cancellable.count }
     }
+
+    // MARK: - Submitting
 
     /// Queues `job` until ``runNext()``, ``runUntilIdle()`` or an advance runs it.
     ///
     /// - Parameter job: The work to run.
     public func execute(_ job: @escaping @Sendable () -> Void) {
-        lock.withLock { ready.append(Job(job: job, cancelled: nil)) }
+        lock.withLock {
+            ready.append(.plain(job))
+            plainReadyCount += 1
+        }
     }
 
     /// Queues `job` to run when the virtual clock reaches ``now`` plus `delay`.
     ///
-    /// A zero or negative delay makes the job ready at once.
+    /// A zero or negative delay makes the job ready at once, like ``execute(_:)``.
     ///
     /// - Parameters:
     ///   - delay: How far in virtual time to wait.
     ///   - job: The work to run.
-    /// - Returns: A handle that cancels the job if it has not run.
+    /// - Returns: A handle that removes the job if it has not run.
     @discardableResult
     public func execute(after delay: Duration, _ job: @escaping @Sendable () -> Void) -> ScheduledJob {
-        let flag = CancelFlag()
-        lock.withLock {
+        let id: UInt64 = lock.withLock {
+            lastID += 1
             if delay <= .zero {
-                ready.append(Job(job: job, cancelled: flag))
+                cancellable[lastID] = CancellableJob(job: job, isTimer: false)
+                ready.append(.cancellable(lastID))
             } else {
-                sequence += 1
-                scheduled.append(
-                    ScheduledEntry(deadline: virtualNow + delay, sequence: sequence, job: job, cancelled: flag))
+                cancellable[lastID] = CancellableJob(job: job, isTimer: true)
+                liveTimerCount += 1
+                timers.insert(TimerKey(deadline: elapsed + delay, id: lastID))
             }
+            return lastID
         }
-        return ScheduledJob { flag.set() }
+        return ScheduledJob { [weak self] in self?.cancel(id) }
     }
+
+    private func cancel(_ id: UInt64) {
+        let removed: CancellableJob? = lock.withLock {
+            guard let removed = cancellable.removeValue(forKey: id) else { return nil }
+            if removed.isTimer {
+                liveTimerCount -= 1
+                if timers.count > 64 && timers.count > 2 * liveTimerCount {
+                    timers.removeAll { cancellable[$0.id] == nil }
+                }
+            }
+            return removed
+        }
+        _ = removed  // released here, outside the lock
+    }
+
+    // MARK: - Running
 
     /// Runs one ready job, if there is one; never moves time.
     ///
     /// - Returns: Whether a job ran.
     @discardableResult
     public func runNext() -> Bool {
-        while true {
-            let next: Job? = lock.withLock { takeReady() }
-            guard let next else { return false }
-            if next.cancelled?.isSet == true { continue }
-            next.job()
-            return true
-        }
+        guard let job = lock.withLock({ takeReady() }) else { return false }
+        job()
+        return true
     }
 
     /// Runs ready jobs, including the ones they submit, until none is left; never moves time.
@@ -124,7 +158,14 @@ public final class TestExecutor: SchedulingExecutor, @unchecked Sendable {
     /// falls due, at its own deadline.
     ///
     /// Inside a delayed job, ``now`` is that job's deadline. Jobs submitted within the window run
-    /// too; jobs due at the same instant run in submission order.
+    /// too, delayed ones included if they fall due before the end; jobs due at the same instant run
+    /// in submission order. After each delayed job, the ready jobs run before the clock moves on.
+    ///
+    /// ```swift
+    /// let late = Future.succeeded(1, after: .seconds(5), on: executor)
+    /// executor.advance(by: .seconds(5))
+    /// #expect(late.isSucceeded)
+    /// ```
     ///
     /// - Parameter duration: How far to move; zero runs what is due now, negative is an error.
     public func advance(by duration: Duration) {
@@ -134,49 +175,65 @@ public final class TestExecutor: SchedulingExecutor, @unchecked Sendable {
 
     /// Moves the virtual clock forward to `instant`; see ``advance(by:)``.
     ///
+    /// ```swift
+    /// executor.advance(to: executor.now + .seconds(5))
+    /// ```
+    ///
     /// - Parameter instant: The target time; an instant in the past only runs what is due now.
     public func advance(to instant: ContinuousClock.Instant) {
+        let target = TimerKey(deadline: instant - origin, id: .max)
         runUntilIdle()
-        while true {
-            let due: ScheduledEntry? = lock.withLock {
-                let live = scheduled.indices.filter { !scheduled[$0].cancelled.isSet }
-                scheduled = live.map { scheduled[$0] }
-                guard
-                    let index = scheduled.indices.min(by: {
-                        (scheduled[$0].deadline, scheduled[$0].sequence) < (
-                            scheduled[$1].deadline, scheduled[$1].sequence
-                        )
-                    }),
-                    scheduled[index].deadline <= instant
-                else { return nil }
-                let entry = scheduled.remove(at: index)
-                if entry.deadline > virtualNow { virtualNow = entry.deadline }
-                return entry
-            }
-            guard let due else { break }
-            if !due.cancelled.isSet { due.job() }
+        while let job = lock.withLock({ takeTimer(dueBy: target) }) {
+            job()
             runUntilIdle()
         }
         lock.withLock {
-            if instant > virtualNow { virtualNow = instant }
+            if target.deadline > elapsed { elapsed = target.deadline }
         }
     }
 
-    private func takeReady() -> Job? {
-        let count = ready.count - readyHead
-        guard count > 0 else { return nil }
-        if var random, count > 1 {
-            let offset = Int(random.next() % UInt64(count))
-            self.random = random
-            ready.swapAt(readyHead, readyHead + offset)
+    /// Removes and returns the next ready job that was not cancelled; called under the lock.
+    private func takeReady() -> (@Sendable () -> Void)? {
+        while readyHead < ready.count {
+            let count = ready.count - readyHead
+            if var random, count > 1 {
+                let offset = Int(random.next() % UInt64(count))
+                self.random = random
+                ready.swapAt(readyHead, readyHead + offset)
+            }
+            let entry = ready[readyHead]
+            readyHead += 1
+            if readyHead == ready.count {
+                ready.removeAll(keepingCapacity: ready.count <= 1024)
+                readyHead = 0
+            }
+            switch entry {
+            case .plain(let job):
+                plainReadyCount -= 1
+                return job
+            case .cancellable(let id):
+                if let live = cancellable.removeValue(forKey: id) { return live.job }
+            }
         }
-        let job = ready[readyHead]
-        readyHead += 1
-        if readyHead == ready.count {
-            ready.removeAll(keepingCapacity: true)
-            readyHead = 0
+        return nil
+    }
+
+    /// Removes the earliest live delayed job due by `instant`, moving the clock to its deadline;
+    /// called under the lock.
+    private func takeTimer(dueBy target: TimerKey) -> (@Sendable () -> Void)? {
+        while let first = timers.first {
+            guard let live = cancellable[first.id] else {
+                timers.removeFirst()
+                continue
+            }
+            guard first.precedes(target) else { return nil }
+            timers.removeFirst()
+            cancellable[first.id] = nil
+            liveTimerCount -= 1
+            if first.deadline > elapsed { elapsed = first.deadline }
+            return live.job
         }
-        return job
+        return nil
     }
 }
 
@@ -194,24 +251,5 @@ extension TestExecutor: BlockingWaitHelper {
             }
         }
         return .satisfied
-    }
-}
-
-// MARK: - Support
-
-/// A small, fast, seedable pseudo-random generator (SplitMix64).
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

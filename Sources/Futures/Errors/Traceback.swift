@@ -124,7 +124,8 @@ extension Traceback {
         var summary: String {
             var text = operation
             if let inputIndex {
-                text += ": input \(inputIndex)"
+                // A retry frame counts attempts from 1, as people do; combinators name inputs by index.
+                text += operation == Operation.retry.name ? ": attempt \(inputIndex + 1)" : ": input \(inputIndex)"
                 if let inputCount { text += " of \(inputCount)" }
             }
             switch role {

@@ -42,7 +42,7 @@ extension FutureExecutor {
 
 /// An executor that can also run a job after a delay, and tells the time it schedules by.
 ///
-/// ``TestExecutor`` (module `FuturesTesting`) implements it on virtual time; `DispatchQueue` and
+/// `TestExecutor` (module `FuturesTesting`) implements it on virtual time; `DispatchQueue` and
 /// `ThreadPoolExecutor` on the continuous clock.
 public protocol SchedulingExecutor: FutureExecutor {
     /// The executor's current time: virtual on a test executor, the continuous clock elsewhere.

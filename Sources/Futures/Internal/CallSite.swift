@@ -54,6 +54,7 @@ enum Operation: UInt8, Sendable {
     case delay
     case retry
     case attempt
+    case wrapTask
 
     var name: String {
         switch self {
@@ -79,6 +80,7 @@ enum Operation: UInt8, Sendable {
         case .delay: "delay"
         case .retry: "retry"
         case .attempt: "retry attempt"
+        case .wrapTask: "Future.init(_:)"
         }
     }
 }

@@ -1,0 +1,188 @@
+/// A fixed pool of threads that runs jobs in submission order, now or after a delay.
+///
+/// Each of the `threadCount` threads takes the oldest queued job, runs it, and takes the next.
+/// Delayed jobs (``execute(after:_:)``) run on the same threads once the continuous clock reaches
+/// their deadline. Use the pool with the futures API like any executor:
+///
+/// ```swift
+/// let pool = ThreadPoolExecutor(threadCount: 4)
+/// let sizes = Future.async(on: pool) { try loadIndex() }
+///     .map(on: pool) { index in index.entries.count }
+/// print(try sizes.get())
+/// pool.shutdown()
+/// pool.awaitTermination()
+/// ```
+///
+/// ## Shutting down
+///
+/// ``shutdown()`` stops the pool from accepting work. Everything accepted before still runs:
+/// queued jobs, and delayed jobs at their deadline (cancel them with their ``ScheduledJob`` to
+/// terminate sooner). Then the threads exit and ``awaitTermination(timeout:)`` returns `true`.
+/// Releasing the last reference to the pool shuts it down the same way.
+///
+/// No job is ever dropped silently. After shutdown:
+/// - `Future.async(on:)` and every continuation bound to the pool (`map(on: pool)`, ...) fail their
+///   future with ``FutureError/Code/executorShutdown``: they submit through ``tryExecute(_:)``,
+///   which returns `false`.
+/// - Callbacks registered with `onComplete(on: pool)`, `onSuccess(on:)` or `onFailure(on:)` run on
+///   the thread that completes the future instead, so that none is lost.
+/// - Raw ``execute(_:)`` and ``execute(after:_:)`` calls hand the job to ``FutureExecutor/inline``:
+///   it runs on the calling thread, at once (ignoring the delay), or right after the job or
+///   callback that thread is already running. Early rather than never.
+///
+/// ## Blocking inside a job
+///
+/// A job may block on a future with `get()` or `wait()`. While it waits, its thread runs the
+/// pool's queued jobs, so a one-thread pool whose job waits for work queued behind it completes
+/// instead of hanging. A job that waits for `Future.async` work running further down its own
+/// thread's stack (its own future, say) fails at once with ``FutureError/Code/wouldDeadlock``.
+/// The pool cannot tell whether a thread outside it will complete a future, so a wait on a
+/// promise that nothing completes still waits for its timeout.
+public final class ThreadPoolExecutor: SchedulingExecutor, Sendable {
+    private let core: ThreadPoolCore
+
+    /// The number of threads in the pool.
+    ///
+    /// ```swift
+    /// let pool = ThreadPoolExecutor(threadCount: 4)
+    /// assert(pool.threadCount == 4)
+    /// ```
+    public var threadCount: Int { core.threadCount }
+
+    /// Starts a pool of `threadCount` threads.
+    ///
+    /// ```swift
+    /// let pool = ThreadPoolExecutor(threadCount: 2)
+    /// ```
+    ///
+    /// - Parameter threadCount: How many threads run jobs; at least 1.
+    public init(threadCount: Int) {
+        precondition(
+            threadCount > 0,
+            "ThreadPoolExecutor needs at least one thread, but threadCount was \(threadCount)."
+        )
+        core = ThreadPoolCore(threadCount: threadCount)
+        core.start()
+    }
+
+    deinit {
+        core.shutdown()
+    }
+
+    // MARK: - Running jobs
+
+    /// Queues `job` to run on one of the pool's threads.
+    ///
+    /// After ``shutdown()``, the job runs on the calling thread instead (see "Shutting down" in
+    /// ``ThreadPoolExecutor``); use ``tryExecute(_:)`` to be told instead.
+    ///
+    /// ```swift
+    /// pool.execute { print("on a pool thread") }
+    /// ```
+    ///
+    /// - Parameter job: The work to run.
+    public func execute(_ job: @escaping @Sendable () -> Void) {
+        if !core.submit(job) {
+            InlineExecutor().execute(job)
+        }
+    }
+
+    /// Queues `job`, or returns `false` without running it if the pool has shut down.
+    ///
+    /// The futures API submits through this method, and fails the affected future with
+    /// ``FutureError/Code/executorShutdown`` when it returns `false`.
+    ///
+    /// ```swift
+    /// if !pool.tryExecute({ work() }) { print("the pool has shut down") }
+    /// ```
+    ///
+    /// - Parameter job: The work to run.
+    /// - Returns: `true` if the pool took the job.
+    public func tryExecute(_ job: @escaping @Sendable () -> Void) -> Bool {
+        core.submit(job)
+    }
+
+    /// The continuous clock's current instant: the pool schedules on real time.
+    ///
+    /// ```swift
+    /// let deadline = pool.now + .seconds(5)
+    /// ```
+    public var now: ContinuousClock.Instant { .now }
+
+    /// Runs `job` on one of the pool's threads once `delay` has passed.
+    ///
+    /// Jobs due at the same instant run in submission order; a zero or negative delay queues the
+    /// job at once. A job that falls due while every thread is busy runs when one becomes free.
+    /// After ``shutdown()``, the job runs on the calling thread at once instead (see "Shutting down" in
+    /// ``ThreadPoolExecutor``).
+    ///
+    /// ```swift
+    /// let reminder = pool.execute(after: .seconds(30)) { print("still waiting") }
+    /// reminder.cancel()
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - delay: How long to wait before running the job.
+    ///   - job: The work to run.
+    /// - Returns: A handle that cancels the job if it has not started.
+    @discardableResult
+    public func execute(after delay: Duration, _ job: @escaping @Sendable () -> Void) -> ScheduledJob {
+        let deadline = delay > .zero ? ContinuousClock.now + delay : ContinuousClock.now
+        guard let token = core.schedule(at: deadline, job) else {
+            InlineExecutor().execute(job)
+            return ScheduledJob {}
+        }
+        return ScheduledJob { [core] in core.cancel(token) }
+    }
+
+    // MARK: - Shutting down
+
+    /// Whether ``shutdown()`` has been called.
+    ///
+    /// ```swift
+    /// if !pool.isShutDown { pool.execute { refreshCache() } }
+    /// ```
+    public var isShutDown: Bool { core.isShutDown }
+
+    /// Whether the pool has shut down and every thread has exited.
+    ///
+    /// ```swift
+    /// pool.shutdown()
+    /// pool.awaitTermination()
+    /// assert(pool.isTerminated)
+    /// ```
+    public var isTerminated: Bool { core.isTerminated }
+
+    /// Stops accepting work; the work already accepted still runs.
+    ///
+    /// Idempotent and non-blocking: call ``awaitTermination(timeout:)`` to wait for the threads to
+    /// finish. Queued jobs run, and delayed jobs run at their deadline unless cancelled. What
+    /// happens to work submitted afterwards is described under "Shutting down" in ``ThreadPoolExecutor``.
+    ///
+    /// ```swift
+    /// pool.shutdown()
+    /// pool.awaitTermination(timeout: .seconds(5))
+    /// ```
+    public func shutdown() {
+        core.shutdown()
+    }
+
+    /// Blocks until the pool has shut down and every thread has exited, or the timeout passes.
+    ///
+    /// It does not shut the pool down: without a call to ``shutdown()`` it waits for the timeout.
+    /// Called from one of the pool's own threads, it returns `false` at once, since the pool cannot
+    /// terminate while that thread waits.
+    ///
+    /// ```swift
+    /// pool.shutdown()
+    /// if !pool.awaitTermination(timeout: .seconds(5)) { print("jobs still running") }
+    /// ```
+    ///
+    /// - Parameter timeout: How long to wait at most; `nil` waits as long as it takes.
+    /// - Returns: Whether the pool has terminated.
+    @discardableResult
+    public func awaitTermination(timeout: Duration? = nil) -> Bool {
+        if core.isCurrentThreadAWorker { return core.isTerminated }
+        return core.awaitTermination(until: timeout.map { ContinuousClock.now + $0 })
+    }
+}
