@@ -12,8 +12,9 @@
 /// }
 /// ```
 ///
-/// Taking never cancels anything, and no closure runs: a future is queued on the thread that
-/// completes it. Blocking takes follow the deadlock rules of ``Future/get(timeout:)``: called on a
+/// Failed and cancelled futures come out like the others, with their errors and tracebacks
+/// untouched. Taking never cancels anything, and no closure runs: a future is queued on the thread
+/// that completes it. Blocking takes follow the deadlock rules of ``Future/get(timeout:)``: called on a
 /// thread that the futures need in order to complete, they run the pending work themselves, or
 /// return `nil` at once rather than hang. Any thread may put and take.
 public final class CompletionQueue<T: Sendable>: Sendable {

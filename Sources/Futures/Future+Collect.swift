@@ -71,6 +71,7 @@ public enum WaitCondition: Sendable, Hashable {
 /// print("\(done.count) finished, \(pending.count) still running")
 /// ```
 ///
+/// A failed or cancelled input counts as done; read its error and traceback from the input itself.
 /// No closure runs, and nothing is cancelled: pending inputs keep running. The callbacks this call
 /// registers are removed before it returns. Deadlock rules are those of ``Future/wait(timeout:)``:
 /// called on a thread that the inputs need in order to complete, it runs the pending work itself,

@@ -21,6 +21,13 @@ struct CollectTests {
         #expect(try collectFutures([Future<Int>](), timeout: .zero).isEmpty)
     }
 
+    @Test("collectFutures gives a future passed twice its value twice")
+    func collectSameFutureTwice() throws {
+        let executor = TestExecutor()
+        let input = SeededInputs.make(5, index: 0, failing: [], on: executor)
+        #expect(try collectFutures([input, Future.succeeded(6), input]) == [5, 6, 5])
+    }
+
     @Test("collectFutures throws the first failure it reaches without waiting for later inputs")
     func collectStopsAtFirstFailure() throws {
         let never = Promise<Int>()

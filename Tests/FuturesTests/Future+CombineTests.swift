@@ -187,6 +187,18 @@ struct CombineTests {
         #expect(try combined.get().isEmpty)
     }
 
+    @Test("combineResults of done inputs, one passed twice, is already done with an outcome per appearance")
+    func combineResultsDoneAndDuplicated() throws {
+        let failed = Future<Int>.failed(TestError(1))
+        let combined = combineResults([Future.succeeded(0), failed, failed])
+        #expect(combined.isDone)
+        let results = try combined.get()
+        #expect(results.count == 3)
+        #expect(try results[0].get() == 0)
+        #expect(throws: TestError(1)) { try results[1].get() }
+        #expect(throws: TestError(1)) { try results[2].get() }
+    }
+
     @Test("combineResults reports a cancelled input as a CancellationError")
     func combineResultsCancelled() throws {
         let promise = Promise<Int>()
