@@ -163,6 +163,27 @@ struct CombineTests {
         #expect(combined.isCancelled)
     }
 
+    @Test("a fail-fast combine releases the values it holds once it fails, while inputs are still pending")
+    func failFastReleasesValues() {
+        final class Payload: Sendable {}
+        let second = Promise<Payload>()
+        let never = Promise<Payload>()
+        weak var stored: Payload?
+        let combined: Future<[Payload]>
+        do {
+            let first = Promise<Payload>()
+            combined = combineFutures([first.future, second.future, never.future], failFast: true)
+            let payload = Payload()
+            stored = payload
+            first.succeed(payload)
+        }
+        #expect(stored != nil, "the combine holds the value of input 0 while the answer is open")
+        second.fail(TestError(1))
+        #expect(combined.isFailed)
+        #expect(stored == nil, "deciding released it, although input 2 is still pending")
+        never.succeed(Payload())
+    }
+
     // MARK: - combineResults
 
     @Test("combineResults gives every outcome in input order and never fails")
