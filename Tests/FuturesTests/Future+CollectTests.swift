@@ -152,6 +152,7 @@ struct CollectTests {
         #expect(partition.done.count == 1 && partition.done[0] === finished)
         #expect(partition.pending.count == 2 && partition.pending.allSatisfy { $0 === pending })
         #expect(executor.pendingCount == 1, "no job ran")
+        executor.runUntilIdle()
     }
 
     @Test("waitFutures returns the partition at that moment when the timeout passes")
