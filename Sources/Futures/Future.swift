@@ -29,11 +29,13 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
         case done(Outcome<Value>)
     }
 
-    var state: State
-    var flags: FutureFlags = []
+    // Every access holds the lock stripe (see above), so the runtime's dynamic exclusivity checks,
+    // which unspecialised generic code pays on every access, are redundant.
+    @exclusivity(unchecked) var state: State
+    @exclusivity(unchecked) var flags: FutureFlags = []
     /// Whether a `WorkRecord` is registered for this future; immutable, so read without the lock.
     private let hasWorkRecord: Bool
-    private var lastToken: UInt32 = 0
+    @exclusivity(unchecked) private var lastToken: UInt32 = 0
     /// Where this future was made; the frame it adds to a failure that passes through it.
     let site: CallSite
 
@@ -106,21 +108,18 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
     /// Completes the future; returns `false` and changes nothing if it was already complete.
     @discardableResult
     func complete(_ outcome: Outcome<Value>) -> Bool {
-        let hasCallbacks: Bool? = withLock {
-            switch state {
-            case .pending(let callbacks):
-                flags.remove(.running)
-                if callbacks.isEmpty {
-                    state = .done(outcome)
-                    return false
-                }
-                state = .delivering(outcome, callbacks)
-                return true
-            case .delivering, .done:
-                return nil
-            }
+        // Locked by hand rather than through `withLock`: the closure and its optional result cost
+        // generic metadata look-ups on every completion when the module is not specialised.
+        let mutex = LockStripes.mutex(for: self)
+        mutex.lockMutex()
+        guard case .pending(let callbacks) = state else {
+            mutex.unlockMutex()
+            return false
         }
-        guard let hasCallbacks else { return false }
+        flags.remove(.running)
+        let hasCallbacks = !callbacks.isEmpty
+        state = hasCallbacks ? .delivering(outcome, callbacks) : .done(outcome)
+        mutex.unlockMutex()
         if hasWorkRecord { work?.finish() }
         if hasCallbacks {
             Trampoline.submit(.deliver(self))
@@ -172,27 +171,24 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
         removable: Bool,
         _ make: (UInt32) -> Callback
     ) -> UInt32 {
-        var token: UInt32 = 0
-        var callback: Callback?
-        let outcome: Outcome<Value>? = withLock {
-            if removable { token = nextToken() }
-            switch state {
-            case .pending(var callbacks):
-                state = .pending(CallbackList())  // drop the state's reference, so that appending does not copy
-                callbacks.append(make(token))
-                state = .pending(callbacks)
-                return nil
-            case .delivering(let outcome, var callbacks):
-                state = .done(outcome)  // drop the state's reference, so that appending does not copy
-                callbacks.append(make(token))
-                state = .delivering(outcome, callbacks)
-                return nil
-            case .done(let outcome):
-                callback = make(token)
-                return outcome
-            }
-        }
-        if let outcome, let callback {
+        // Locked by hand: see `complete(_:)`. `make` is internal code, safe to call under the lock.
+        let mutex = LockStripes.mutex(for: self)
+        mutex.lockMutex()
+        let token = removable ? nextToken() : 0
+        switch state {
+        case .pending(var callbacks):
+            state = .pending(CallbackList())  // drop the state's reference, so that appending does not copy
+            callbacks.append(make(token))
+            state = .pending(callbacks)
+            mutex.unlockMutex()
+        case .delivering(let outcome, var callbacks):
+            state = .done(outcome)  // drop the state's reference, so that appending does not copy
+            callbacks.append(make(token))
+            state = .delivering(outcome, callbacks)
+            mutex.unlockMutex()
+        case .done(let outcome):
+            mutex.unlockMutex()
+            let callback = make(token)
             Trampoline.runOrQueue(
                 { callback.run(outcome, from: self) }, orQueue: { .job({ callback.run(outcome, from: self) }) })
         }
@@ -221,20 +217,20 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
     }
 
     func deliverCallbacks() {
+        // Locked by hand: see `complete(_:)`.
+        let mutex = LockStripes.mutex(for: self)
         while true {
-            let next: (Outcome<Value>, CallbackList<Value>)? = withLock {
-                guard case .delivering(let outcome, let callbacks) = state else {
-                    preconditionFailure(
-                        "Internal inconsistency: delivering callbacks of a future that is not delivering.")
-                }
-                if callbacks.isEmpty {
-                    state = .done(outcome)
-                    return nil
-                }
-                state = .delivering(outcome, CallbackList())
-                return (outcome, callbacks)
+            mutex.lockMutex()
+            guard case .delivering(let outcome, let callbacks) = state else {
+                preconditionFailure("Internal inconsistency: delivering callbacks of a future that is not delivering.")
             }
-            guard let (outcome, callbacks) = next else { return }
+            if callbacks.isEmpty {
+                state = .done(outcome)
+                mutex.unlockMutex()
+                return
+            }
+            state = .delivering(outcome, CallbackList())
+            mutex.unlockMutex()
             callbacks.runAll(outcome, from: self)
         }
     }

@@ -113,7 +113,8 @@ enum LockStripes {
 
     @inline(__always)
     static func mutex(for object: AnyObject) -> UnsafeMutablePointer<PlatformMutex> {
-        let address = UInt(bitPattern: ObjectIdentifier(object).hashValue)
+        // The object's address itself: `ObjectIdentifier.hashValue` would run SipHash on every lock.
+        let address = UInt(bitPattern: Unmanaged.passUnretained(object).toOpaque())
         let index = Int(truncatingIfNeeded: (address >> 4) ^ (address >> 11)) & (count - 1)
         return table + index * stride
     }

@@ -1,0 +1,102 @@
+/// The workloads, in table order, with their sizes and targets.
+enum Suite {
+    static let workloads: [Workload] = {
+        var workloads: [Workload] = [
+            Workload(
+                id: "W1",
+                title: "W1 chain: 1,000,000 maps registered, then complete",
+                unit: "stage",
+                operations: 1_000_000,
+                checkOperations: 100_000,
+                ours: .sync(FuturesWorkloads.chain),
+                baselineName: "NIO EmbeddedEventLoop",
+                baseline: .sync(NIOWorkloads.chain),
+                targetRatio: 0.5
+            )
+        ]
+        #if FUTURES_HAS_COMBINE
+        workloads.append(
+            Workload(
+                id: "W2",
+                title: "W2 fan-out: 1,000,000 completed futures combined",
+                unit: "input",
+                operations: 1_000_000,
+                checkOperations: 100_000,
+                ours: .sync(FuturesWorkloads.fanOut),
+                baselineName: "NIO whenAllSucceed",
+                baseline: .sync(NIOWorkloads.fanOut),
+                targetRatio: 0.3
+            )
+        )
+        #endif
+        workloads += [
+            Workload(
+                id: "W3",
+                title: "W3 callbacks: 100,000 on one promise, then complete",
+                unit: "callback",
+                operations: 100_000,
+                checkOperations: 100_000,
+                ours: .sync(FuturesWorkloads.callbacks),
+                baselineName: "NIO EmbeddedEventLoop",
+                baseline: .sync(NIOWorkloads.callbacks),
+                targetRatio: 0.8
+            ),
+            Workload(
+                id: "W4",
+                title: "W4 make promise, map, complete, read",
+                unit: "iteration",
+                operations: 1_000_000,
+                checkOperations: 100_000,
+                ours: .sync(FuturesWorkloads.createMapCompleteRead),
+                baselineName: "NIO EmbeddedEventLoop",
+                baseline: .sync(NIOWorkloads.createMapCompleteRead),
+                targetRatio: 0.5
+            ),
+            Workload(
+                id: "W5",
+                title: "W5 cross-thread: complete 100,000 while callbacks attach",
+                unit: "promise",
+                operations: 100_000,
+                checkOperations: 20_000,
+                ours: .sync(FuturesWorkloads.crossThread),
+                baselineName: "NIO 1-thread event loop",
+                baseline: .sync(NIOWorkloads.crossThread),
+                targetRatio: 0.2
+            ),
+        ]
+        #if FUTURES_HAS_THREAD_POOL
+        workloads.append(
+            Workload(
+                id: "async",
+                title: "Future.async on a 2-thread pool, 100,000 jobs, read each",
+                unit: "job",
+                operations: 100_000,
+                checkOperations: 20_000,
+                ours: .sync(FuturesWorkloads.async),
+                baselineName: "Task {} + await value",
+                baseline: .async(ConcurrencyWorkloads.tasks),
+                targetRatio: 0.5
+            )
+        )
+        #endif
+        return workloads
+    }()
+
+    /// Rows that need API not yet on this branch, with the reason.
+    static let missing: [(id: String, reason: String)] = {
+        var missing: [(id: String, reason: String)] = []
+        #if !FUTURES_HAS_COMBINE
+        missing.append(("W2", "not built: `combineFutures` is not in the Futures module yet"))
+        #endif
+        #if !FUTURES_HAS_THREAD_POOL
+        missing.append(("async", "not built: `ThreadPoolExecutor`/`Future.async` are not in the Futures module yet"))
+        #endif
+        return missing
+    }()
+
+    /// Pending maps held at once by the memory measurement.
+    static let pendingStages = 1_000_000
+    static let checkPendingStages = 100_000
+    /// The memory target: heap bytes per pending stage.
+    static let pendingStageTarget = 110.0
+}
