@@ -11,24 +11,25 @@ public struct CallbackToken: Sendable, Hashable {
     }
 }
 
-/// The target of a user callback's entry: its token, and the executor it runs on unless inline.
+/// The executor of a user callback bound to anything but `.inline`.
 ///
 /// If the executor refuses the job (it has shut down), the callback runs on the completing thread
 /// instead: running it there is the only way not to lose it, and the documented rule.
 // Immutable after initialisation.
 @usableFromInline
-final class UserCallbackBox: TokenBox, @unchecked Sendable {
-    @usableFromInline let executor: (any FutureExecutor)?
+final class CallbackExecutor: @unchecked Sendable {
+    @usableFromInline let executor: any FutureExecutor
 
     @usableFromInline
-    init(token: UInt32, executor: (any FutureExecutor)?) {
+    init(_ executor: any FutureExecutor) {
         self.executor = executor
-        super.init(token: token)
     }
 
+    /// Runs `body` now if `box` is `nil` (the inline executor), else on the box's executor.
     @inlinable
-    func run(_ body: @escaping @Sendable () -> Void) {
-        guard let executor else { return body() }
+    static func run(in box: AnyObject?, _ body: @escaping @Sendable () -> Void) {
+        guard let box else { return body() }
+        let executor = unsafeDowncast(box, to: CallbackExecutor.self).executor
         if !executor.tryExecute(body) { body() }
     }
 }
@@ -59,13 +60,12 @@ extension Future {
         on executor: some FutureExecutor = .inline,
         _ callback: @escaping @Sendable (Result<Value, any Error>) -> Void
     ) -> CallbackToken {
-        let box = makeUserCallbackBox(executor)
-        register(
-            Callback(target: box, payload: pack(ResultCell(callback))) { outcome, _, entry in
-                let callback = unpack(entry.payload, as: ResultCell<Value>.self).body
-                entry.target(as: UserCallbackBox.self).run { callback(outcome.result) }
-            })
-        return CallbackToken(future: ObjectIdentifier(self), id: box.token)
+        let entry = Callback<Value>(target: callbackExecutor(executor), payload: pack(ResultCell(callback))) {
+            outcome, _, entry in
+            let callback = unpack(entry.payload, as: ResultCell<Value>.self).body
+            CallbackExecutor.run(in: entry.target) { callback(outcome.result) }
+        }
+        return CallbackToken(future: ObjectIdentifier(self), id: register(entry, removable: true))
     }
 
     /// Registers a callback that runs once with the value, if the future succeeds.
@@ -86,14 +86,13 @@ extension Future {
         on executor: some FutureExecutor = .inline,
         _ callback: @escaping @Sendable (Value) -> Void
     ) -> CallbackToken {
-        let box = makeUserCallbackBox(executor)
-        register(
-            Callback(target: box, payload: pack(ValueCell(callback))) { outcome, _, entry in
-                guard case .success(let value) = outcome else { return }
-                let callback = unpack(entry.payload, as: ValueCell<Value>.self).body
-                entry.target(as: UserCallbackBox.self).run { callback(value) }
-            })
-        return CallbackToken(future: ObjectIdentifier(self), id: box.token)
+        let entry = Callback<Value>(target: callbackExecutor(executor), payload: pack(ValueCell(callback))) {
+            outcome, _, entry in
+            guard case .success(let value) = outcome else { return }
+            let callback = unpack(entry.payload, as: ValueCell<Value>.self).body
+            CallbackExecutor.run(in: entry.target) { callback(value) }
+        }
+        return CallbackToken(future: ObjectIdentifier(self), id: register(entry, removable: true))
     }
 
     /// Registers a callback that runs once with the error, if the future fails or is cancelled.
@@ -114,14 +113,13 @@ extension Future {
         on executor: some FutureExecutor = .inline,
         _ callback: @escaping @Sendable (any Error) -> Void
     ) -> CallbackToken {
-        let box = makeUserCallbackBox(executor)
-        register(
-            Callback(target: box, payload: pack(ErrorCell(callback))) { outcome, _, entry in
-                guard case .failure(let failure) = outcome else { return }
-                let callback = unpack(entry.payload, as: ErrorCell.self).body
-                entry.target(as: UserCallbackBox.self).run { callback(failure.error) }
-            })
-        return CallbackToken(future: ObjectIdentifier(self), id: box.token)
+        let entry = Callback<Value>(target: callbackExecutor(executor), payload: pack(ErrorCell(callback))) {
+            outcome, _, entry in
+            guard case .failure(let failure) = outcome else { return }
+            let callback = unpack(entry.payload, as: ErrorCell.self).body
+            CallbackExecutor.run(in: entry.target) { callback(failure.error) }
+        }
+        return CallbackToken(future: ObjectIdentifier(self), id: register(entry, removable: true))
     }
 
     /// Removes a callback so that it never runs.
@@ -140,8 +138,9 @@ extension Future {
         return removeCallback(token: token.id)
     }
 
+    /// `nil` for the inline executor (the callback runs where the future completes), else a box.
     @inlinable
-    func makeUserCallbackBox<E: FutureExecutor>(_ executor: E) -> UserCallbackBox {
-        UserCallbackBox(token: makeToken(), executor: E.self == InlineExecutor.self ? nil : executor)
+    func callbackExecutor<E: FutureExecutor>(_ executor: E) -> CallbackExecutor? {
+        E.self == InlineExecutor.self ? nil : CallbackExecutor(executor)
     }
 }

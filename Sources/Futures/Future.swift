@@ -171,10 +171,15 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
     // MARK: - Callbacks
 
     /// Registers `callback`; if the future is already done, runs it at once through the trampoline.
+    ///
+    /// A `removable` callback gets a fresh token, which is returned; otherwise the result is 0.
     @inlinable
-    func register(_ callback: Callback<Value>) {
+    @discardableResult
+    func register(_ callback: Callback<Value>, removable: Bool = false) -> UInt32 {
+        var callback = callback
         let mutex = LockStripes.mutex(for: self)
         mutex.lockMutex()
+        if removable { callback.token = nextToken() }
         switch state {
         case .pending(var callbacks):
             state = .pending(CallbackList())  // drop the state's reference, so that appending does not copy
@@ -185,9 +190,10 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
             mutex.unlockMutex()
             Trampoline.runOrQueue(
                 { callback.run(outcome, from: self) },
-                orQueue: { { callback.run(outcome, from: self) } }
+                orQueue: { [callback] in { callback.run(outcome, from: self) } }
             )
         }
+        return callback.token
     }
 
     /// Registers an internal callback written as a struct (boxed: one allocation).
@@ -207,12 +213,6 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
         return token
     }
 
-    /// A fresh token for a removable callback.
-    @usableFromInline
-    func makeToken() -> UInt32 {
-        withLock { nextToken() }
-    }
-
     /// Removes the callback registered with `token` if it has not been handed over to run yet.
     func removeCallback(token: UInt32) -> Bool {
         guard token != 0 else { return false }
@@ -229,10 +229,11 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
         }
     }
 
-    private func nextToken() -> UInt32 {
-        // Called under the lock.
+    /// The next token, never 0 (internal callbacks) nor the overflow marker; called under the lock.
+    @usableFromInline
+    func nextToken() -> UInt32 {
         lastToken &+= 1
-        if lastToken == 0 { lastToken = 1 }
+        if lastToken == 0 || lastToken == Callback<Value>.overflowToken { lastToken = 1 }
         return lastToken
     }
 

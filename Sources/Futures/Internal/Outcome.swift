@@ -171,6 +171,12 @@ struct Callback<Value: Sendable>: @unchecked Sendable {
     @usableFromInline let invoke: Invoke
     @usableFromInline let target: AnyObject?
     @usableFromInline let payload: RawClosure
+    /// What ``Future/removeCallback(_:)`` matches: 0 for internal callbacks, ``overflowToken`` for
+    /// the entry of an overflow box, otherwise assigned when a removable callback is registered.
+    @usableFromInline var token: UInt32 = 0
+
+    /// The token of the entry that holds an ``OverflowCallbacks`` box.
+    @usableFromInline static var overflowToken: UInt32 { .max }
 
     @inlinable
     init(target: AnyObject?, invoke: @escaping Invoke) {
@@ -219,30 +225,33 @@ struct CallbackList<Value: Sendable>: Sendable {
             slot = callback
             return
         }
-        if let overflow = first.target as? OverflowCallbacks<Value> {
-            overflow.entries.append(callback)
+        if first.token == Callback<Value>.overflowToken {
+            first.target(as: OverflowCallbacks<Value>.self).entries.append(callback)
         } else {
             let overflow = OverflowCallbacks<Value>([first, callback])
-            slot = Callback(target: overflow) { outcome, source, entry in
+            var entry = Callback<Value>(target: overflow) { outcome, source, entry in
                 for callback in entry.target(as: OverflowCallbacks<Value>.self).entries {
                     callback.run(outcome, from: source)
                 }
             }
+            entry.token = Callback<Value>.overflowToken
+            slot = entry
         }
     }
 
     /// Removes the callback with `token`; returns whether it was found.
     mutating func remove(token: UInt32) -> Bool {
         guard let first = slot else { return false }
-        if let overflow = first.target as? OverflowCallbacks<Value> {
-            guard let index = overflow.entries.firstIndex(where: { ($0.target as? TokenBox)?.token == token }) else {
+        if first.token == Callback<Value>.overflowToken {
+            let overflow = first.target(as: OverflowCallbacks<Value>.self)
+            guard let index = overflow.entries.firstIndex(where: { $0.token == token }) else {
                 return false
             }
             overflow.entries.remove(at: index)
             if overflow.entries.isEmpty { slot = nil }
             return true
         }
-        guard (first.target as? TokenBox)?.token == token else { return false }
+        guard first.token == token else { return false }
         slot = nil
         return true
     }
@@ -268,17 +277,6 @@ final class OverflowCallbacks<Value: Sendable>: @unchecked Sendable {
     }
 }
 
-/// The target of a removable callback: it carries the token that `removeCallback` matches.
-@usableFromInline
-class TokenBox: @unchecked Sendable {
-    @usableFromInline let token: UInt32
-
-    @inlinable
-    init(token: UInt32) {
-        self.token = token
-    }
-}
-
 // MARK: - Callback protocol
 
 /// A callback written as a small struct: combinators, timers and waiters use it.
@@ -300,18 +298,19 @@ extension FutureCallback {
 
 /// The box that holds a ``FutureCallback`` in a ``Callback`` entry.
 // Immutable after initialisation.
-final class FutureCallbackBox<Wrapped: FutureCallback>: TokenBox, @unchecked Sendable {
+final class FutureCallbackBox<Wrapped: FutureCallback>: @unchecked Sendable {
     let callback: Wrapped
 
     init(_ callback: Wrapped) {
         self.callback = callback
-        super.init(token: callback.token)
     }
 
     static func entry(_ callback: Wrapped) -> Callback<Wrapped.Input> {
-        Callback(target: FutureCallbackBox(callback)) { outcome, source, entry in
+        var entry = Callback<Wrapped.Input>(target: FutureCallbackBox(callback)) { outcome, source, entry in
             entry.target(as: FutureCallbackBox.self).callback.run(outcome, from: source)
         }
+        entry.token = callback.token
+        return entry
     }
 }
 
