@@ -25,6 +25,19 @@ struct BadInputTests {
         #expect(claims.failed.isEmpty, "\(claims.failed)")
     }
 
+    @Test("every combinator answers an empty input at once", arguments: EmptyInputCase.allCases)
+    func emptyInput(_ input: EmptyInputCase) throws {
+        let claims = try #require(withoutHanging { input.run() }, "the case hung")
+        #expect(claims.failed.isEmpty, "\(claims.failed)")
+    }
+
+    @Test("asCompleted of no input ends at once", .timeLimit(.minutes(1)))
+    func asCompletedEmpty() async {
+        var count = 0
+        for await _ in asCompleted([Future<Int>]()) { count += 1 }
+        #expect(count == 0)
+    }
+
     @Test("work for a shut-down pool fails with executorShutdown or runs at once", arguments: ShutDownCase.allCases)
     func shutDownExecutor(_ input: ShutDownCase) throws {
         let claims = try #require(withoutHanging { input.run() }, "the case hung")
@@ -175,7 +188,7 @@ enum CompletionCase: String, CaseIterable, Sendable, CustomTestStringConvertible
 
 enum ShortTimeoutCase: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case get, wait, readDone, timeout, timeoutOfDone, delay, succeededAfter, sleep, retryBackoff
-    case awaitTermination
+    case awaitTermination, collect, collectDone, waitFutures, queueGet, queueGetAll
 
     var testDescription: String { rawValue }
 
@@ -233,12 +246,102 @@ enum ShortTimeoutCase: String, CaseIterable, Sendable, CustomTestStringConvertib
             executor.runUntilIdle()
             claims.expect(result.error as? TestError == TestError(3), "the attempts ran back to back")
             claims.expect(calls.value == 3, "three attempts, not \(calls.value)")
+        case .collect, .collectDone, .waitFutures, .queueGet, .queueGetAll:
+            return runBlockingCombinator(timeout, promise: promise)
         case .awaitTermination:
             let pool = ThreadPoolExecutor(threadCount: 1)
             claims.expect(answersAtOnce { claims.expect(!pool.awaitTermination(timeout: timeout), "false") }, "at once")
             pool.shutdown()
             claims.expect(pool.awaitTermination(timeout: .seconds(30)), "the pool terminates once shut down")
         }
+        return claims
+    }
+}
+
+extension ShortTimeoutCase {
+    /// The blocking combinators with a zero or negative timeout: they look at what is done, and
+    /// wait for nothing.
+    fileprivate func runBlockingCombinator(_ timeout: Duration, promise: Promise<Int>) -> Claims {
+        var claims = Claims()
+        let done = Future.succeeded(1)
+        let inputs = [done, promise.future]
+        let answered = answersAtOnce {
+            switch self {
+            case .collect:
+                do {
+                    _ = try collectFutures(inputs, timeout: timeout)
+                    claims.expect(false, "collectFutures returned values")
+                } catch {
+                    claims.expect((error as? FutureError)?.code == .timedOut, "throws timedOut, not \(error)")
+                }
+            case .collectDone:
+                claims.expect((try? collectFutures([done, done], timeout: timeout)) == [1, 1], "done inputs are read")
+            case .waitFutures:
+                for condition in [WaitCondition.allCompleted, .firstCompleted, .firstFailure] {
+                    let (finished, pending) = Futures.waitFutures(inputs, until: condition, timeout: timeout)
+                    claims.expect(finished.map(ObjectIdentifier.init) == [ObjectIdentifier(done)], "done: \(finished)")
+                    claims.expect(pending.map(ObjectIdentifier.init) == [ObjectIdentifier(promise.future)], "pending")
+                }
+            case .queueGet:
+                let queue = CompletionQueue<Int>()
+                queue.put(promise.future)
+                claims.expect(queue.get(timeout: timeout) == nil, "nothing is ready: nil")
+                queue.put(done)
+                claims.expect(queue.get(timeout: timeout) === done, "a ready future is taken")
+            default:
+                let queue = CompletionQueue<Int>()
+                queue.put(contentsOf: inputs)
+                claims.expect(queue.getAll(timeout: timeout).map(ObjectIdentifier.init) == [ObjectIdentifier(done)], "")
+            }
+        }
+        claims.expect(answered, "answers at once")
+        claims.expect(promise.succeed(2), "nothing was cancelled")
+        return claims
+    }
+}
+
+// MARK: - Empty inputs
+
+enum EmptyInputCase: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case combineFutures, combineFuturesFailFast, combineFuturesPack, combineResults, firstCompleted, firstSucceeded
+    case collectFutures, waitFutures, queueGet, queueGetAll
+
+    var testDescription: String { rawValue }
+
+    func run() -> Claims {
+        var claims = Claims()
+        let none: [Future<Int>] = []
+        let answered = answersAtOnce {
+            switch self {
+            case .combineFutures, .combineFuturesFailFast:
+                let result = Futures.combineFutures(none, failFast: self == .combineFuturesFailFast)
+                claims.expect(result.result.flatMap { try? $0.get() } == [], "already succeeded with []")
+            case .combineFuturesPack:
+                claims.expect(Futures.combineFutures().isSucceeded, "already succeeded with ()")
+            case .combineResults:
+                claims.expect(Futures.combineResults(none).result.flatMap { try? $0.get() }?.isEmpty == true, "[]")
+            case .firstCompleted, .firstSucceeded:
+                let line = #line + 2
+                let result =
+                    self == .firstCompleted ? Futures.firstCompleted(none) : Futures.firstSucceeded(none)
+                claims.expect((result.error as? FutureError)?.code == .noInputs, "already failed with noInputs")
+                let frames = result.traceback?.frames ?? []
+                claims.expect(frames.map(\.operation) == [rawValue], "raised at the \(rawValue) frame: \(frames)")
+                claims.expect(frames.map(\.line) == [UInt(line)], "at its call site")
+            case .collectFutures:
+                claims.expect((try? Futures.collectFutures(none)) == [], "collectFutures returns []")
+            case .waitFutures:
+                for condition in [WaitCondition.allCompleted, .firstCompleted, .firstFailure] {
+                    let (done, pending) = Futures.waitFutures(none, until: condition)
+                    claims.expect(done.isEmpty && pending.isEmpty, "waitFutures returns ([], [])")
+                }
+            case .queueGet:
+                claims.expect(CompletionQueue<Int>().get() == nil, "an empty queue answers nil without a timeout")
+            case .queueGetAll:
+                claims.expect(CompletionQueue<Int>().getAll().isEmpty, "an empty queue answers [] without a timeout")
+            }
+        }
+        claims.expect(answered, "answers at once")
         return claims
     }
 }

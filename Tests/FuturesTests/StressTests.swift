@@ -152,13 +152,16 @@ struct StressTests {
     }
 
     static func combine(round: StressRound, random: inout SeededGenerator, log: inout StressLog) {
-        let slots = (0..<(2 + random.below(3))).map { _ in random.below(round.promises.count) }
+        let slots = (0..<(1 + random.below(4))).map { _ in random.below(round.promises.count) }
         let inputs = slots.map { round.promises[$0].future }
-        // Stands in for `combineFutures` until the combinators land.
-        let combined = inputs.dropFirst().reduce(inputs[0].map { [$0] }) { partial, next in
-            partial.and(next).map { $0.0 + [$0.1] }
+        switch random.below(5) {
+        case 0, 1:
+            let failFast = random.chance(50)
+            log.combines.append((slots, failFast, combineFutures(inputs, failFast: failFast)))
+        case 2: log.outcomes.append((slots, combineResults(inputs)))
+        case 3: log.races.append((slots, false, firstCompleted(inputs)))
+        default: log.races.append((slots, true, firstSucceeded(inputs)))
         }
-        log.combines.append((slots, false, combined))
     }
 }
 
@@ -254,6 +257,27 @@ extension StressTests {
             let actual = CombinedOutcome.of(future.result)
             if actual != combined(inputs, final) {
                 problems.report("round \(round), slots \(inputs): a combination gave \(String(describing: actual))")
+            }
+        }
+        for (inputs, future) in log.outcomes {
+            let actual = future.result.map { $0.map { $0.map { OutcomeCode.of($0)! } } }
+            if actual.flatMap({ try? $0.get() }) != inputs.map({ final[$0] }) {
+                problems.report("round \(round), slots \(inputs): combineResults gave \(String(describing: actual))")
+            }
+        }
+        for (inputs, firstSuccess, future) in log.races {
+            let code = OutcomeCode.of(future.result)
+            let successes = inputs.map { final[$0] }.filter { $0 >= 0 }
+            let allowed =
+                switch (firstSuccess, successes.isEmpty) {
+                case (false, _): inputs.map { final[$0] }
+                case (true, false): successes
+                case (true, true): [final[inputs[0]]]
+                }
+            if code == nil || !allowed.contains(code!) {
+                problems.report(
+                    "round \(round), slots \(inputs): \(firstSuccess ? "firstSucceeded" : "firstCompleted") gave "
+                        + "\(String(describing: code)), allowed \(allowed)")
             }
         }
         for (slot, code) in log.waits where code != OutcomeCode.timedOut && code != final[slot] {

@@ -87,6 +87,10 @@ struct StressLog: Sendable {
     var maps: [(slot: Int, future: Future<Int>)] = []
     var pairs: [(first: Int, second: Int, future: Future<(Int, Int)>)] = []
     var combines: [(slots: [Int], failFast: Bool, future: Future<[Int]>)] = []
+    /// `combineResults` of the promises in `slots`.
+    var outcomes: [(slots: [Int], future: Future<[Result<Int, any Error>]>)] = []
+    /// `firstSucceeded` (`firstSuccess`) or `firstCompleted` of the promises in `slots`.
+    var races: [(slots: [Int], firstSuccess: Bool, future: Future<Int>)] = []
     var waits: [(slot: Int, code: Int)] = []
     /// Answers that were wrong the moment they were given.
     var anomalies: [String] = []
