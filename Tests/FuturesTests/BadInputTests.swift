@@ -95,6 +95,23 @@ struct BadInputTests {
     }
 
     @Test(
+        "inspecting a future whose stages capture values, as dump and failed expectations do, does not crash",
+        .bug(id: "reliability-6", "Mirror reflects a stage's closure context as an object and traps")
+    )
+    func reflectingAFuture() async {
+        await withKnownIssue("the process traps in swift_reflectionMirror_normalizedType") {
+            await #expect(processExitsWith: .success) {
+                let offset = Int.random(in: 1..<10)
+                let promise = Promise<Int>()
+                let mapped = promise.future.map { $0 + offset }
+                var text = ""
+                dump(promise.future, to: &text)
+                withExtendedLifetime(mapped) {}
+            }
+        }
+    }
+
+    @Test(
         "a token kept after its future was released does not remove a callback of a new future",
         .bug(id: "reliability-3", "CallbackToken names its future by address, which a new future can reuse")
     )
