@@ -16,7 +16,7 @@ final class ThreadContext {
     @usableFromInline @exclusivity(unchecked) var depth = 0
     /// Work deferred by deliveries nested too deep, by inline jobs and by callbacks registered on
     /// completed futures while callbacks run; drained when the outermost delivery returns.
-    @usableFromInline @exclusivity(unchecked) var queue: [(() -> Void)?] = []
+    @usableFromInline @exclusivity(unchecked) var queue: [DeferredJob?] = []
     @usableFromInline @exclusivity(unchecked) var head = 0
     /// Executors whose jobs this thread may run while it blocks on a future.
     var waitHelpers: [WeakWaitHelper] = []
@@ -57,13 +57,13 @@ final class ThreadContext {
 
     @usableFromInline
     func push(_ item: @escaping () -> Void) {
-        queue.append(item)
+        queue.append(DeferredJob(run: item))
     }
 
     @usableFromInline
     func pop() -> (() -> Void)? {
         guard head < queue.count else { return nil }
-        let item = queue[head].take()
+        let item = queue[head].take()?.run
         head += 1
         if head == queue.count {
             queue.removeAll(keepingCapacity: queue.count <= 1024)
@@ -80,6 +80,18 @@ final class ThreadContext {
             item()
         }
         depth = 0
+    }
+}
+
+/// A job in the trampoline's queue, wrapped in a struct so that the array stores the closure as
+/// it is, without re-abstraction thunks.
+@usableFromInline
+struct DeferredJob {
+    @usableFromInline let run: () -> Void
+
+    @inlinable
+    init(run: @escaping () -> Void) {
+        self.run = run
     }
 }
 
