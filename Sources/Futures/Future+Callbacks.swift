@@ -1,41 +1,36 @@
 /// Identifies a callback registered with ``Future/onComplete(on:_:)`` and its siblings, so that
 /// ``Future/removeCallback(_:)`` can remove it.
 public struct CallbackToken: Sendable, Hashable {
-    let future: ObjectIdentifier
-    let id: UInt32
+    @usableFromInline let future: ObjectIdentifier
+    @usableFromInline let id: UInt32
+
+    @inlinable
+    init(future: ObjectIdentifier, id: UInt32) {
+        self.future = future
+        self.id = id
+    }
 }
 
-/// A user callback: a closure and the executor it runs on.
-private struct UserCallback<Value: Sendable, E: FutureExecutor>: FutureCallback {
-    enum Body {
-        case result(@Sendable (Result<Value, any Error>) -> Void)
-        case success(@Sendable (Value) -> Void)
-        case failure(@Sendable (any Error) -> Void)
+/// The executor of a user callback bound to anything but `.inline`.
+///
+/// If the executor refuses the job (it has shut down), the callback runs on the completing thread
+/// instead: running it there is the only way not to lose it, and the documented rule.
+// Immutable after initialisation.
+@usableFromInline
+final class CallbackExecutor: @unchecked Sendable {
+    @usableFromInline let executor: any FutureExecutor
+
+    @usableFromInline
+    init(_ executor: any FutureExecutor) {
+        self.executor = executor
     }
 
-    let token: UInt32
-    let body: Body
-    let executor: E
-
-    func run(_ outcome: Outcome<Value>, from source: Future<Value>) {
-        if E.self == InlineExecutor.self {
-            invoke(outcome)
-        } else {
-            let accepted = executor.tryExecute { invoke(outcome) }
-            // A shut-down executor cannot run the callback; running it here is the only way not to
-            // lose it, and the documented rule for callbacks bound to such an executor.
-            if !accepted { invoke(outcome) }
-        }
-    }
-
-    @inline(__always)
-    func invoke(_ outcome: Outcome<Value>) {
-        switch (body, outcome) {
-        case (.result(let body), _): body(outcome.result)
-        case (.success(let body), .success(let value)): body(value)
-        case (.failure(let body), .failure(let failure)): body(failure.error)
-        case (.success, .failure), (.failure, .success): break
-        }
+    /// Runs `body` now if `box` is `nil` (the inline executor), else on the box's executor.
+    @inlinable
+    static func run(in box: AnyObject?, _ body: @escaping @Sendable () -> Void) {
+        guard let box else { return body() }
+        let executor = unsafeDowncast(box, to: CallbackExecutor.self).executor
+        if !executor.tryExecute(body) { body() }
     }
 }
 
@@ -60,11 +55,17 @@ extension Future {
     ///   - callback: Receives the outcome.
     /// - Returns: A token for ``removeCallback(_:)``.
     @discardableResult
+    @inlinable
     public func onComplete(
         on executor: some FutureExecutor = .inline,
         _ callback: @escaping @Sendable (Result<Value, any Error>) -> Void
     ) -> CallbackToken {
-        addUserCallback(.result(callback), executor)
+        let entry = Callback<Value>(target: callbackExecutor(executor), payload: pack(ResultCell(callback))) {
+            outcome, _, entry in
+            let callback = unpack(entry.payload, as: ResultCell<Value>.self).body
+            CallbackExecutor.run(in: entry.target) { callback(outcome.result) }
+        }
+        return CallbackToken(future: ObjectIdentifier(self), id: register(entry, removable: true))
     }
 
     /// Registers a callback that runs once with the value, if the future succeeds.
@@ -80,11 +81,18 @@ extension Future {
     ///   - callback: Receives the value.
     /// - Returns: A token for ``removeCallback(_:)``.
     @discardableResult
+    @inlinable
     public func onSuccess(
         on executor: some FutureExecutor = .inline,
         _ callback: @escaping @Sendable (Value) -> Void
     ) -> CallbackToken {
-        addUserCallback(.success(callback), executor)
+        let entry = Callback<Value>(target: callbackExecutor(executor), payload: pack(ValueCell(callback))) {
+            outcome, _, entry in
+            guard case .success(let value) = outcome else { return }
+            let callback = unpack(entry.payload, as: ValueCell<Value>.self).body
+            CallbackExecutor.run(in: entry.target) { callback(value) }
+        }
+        return CallbackToken(future: ObjectIdentifier(self), id: register(entry, removable: true))
     }
 
     /// Registers a callback that runs once with the error, if the future fails or is cancelled.
@@ -100,11 +108,18 @@ extension Future {
     ///   - callback: Receives the error.
     /// - Returns: A token for ``removeCallback(_:)``.
     @discardableResult
+    @inlinable
     public func onFailure(
         on executor: some FutureExecutor = .inline,
         _ callback: @escaping @Sendable (any Error) -> Void
     ) -> CallbackToken {
-        addUserCallback(.failure(callback), executor)
+        let entry = Callback<Value>(target: callbackExecutor(executor), payload: pack(ErrorCell(callback))) {
+            outcome, _, entry in
+            guard case .failure(let failure) = outcome else { return }
+            let callback = unpack(entry.payload, as: ErrorCell.self).body
+            CallbackExecutor.run(in: entry.target) { callback(failure.error) }
+        }
+        return CallbackToken(future: ObjectIdentifier(self), id: register(entry, removable: true))
     }
 
     /// Removes a callback so that it never runs.
@@ -123,11 +138,9 @@ extension Future {
         return removeCallback(token: token.id)
     }
 
-    private func addUserCallback<E: FutureExecutor>(
-        _ body: UserCallback<Value, E>.Body,
-        _ executor: E
-    ) -> CallbackToken {
-        let id = register(removable: true) { UserCallback(token: $0, body: body, executor: executor) }
-        return CallbackToken(future: ObjectIdentifier(self), id: id)
+    /// `nil` for the inline executor (the callback runs where the future completes), else a box.
+    @inlinable
+    func callbackExecutor<E: FutureExecutor>(_ executor: E) -> CallbackExecutor? {
+        E.self == InlineExecutor.self ? nil : CallbackExecutor(executor)
     }
 }

@@ -19,6 +19,7 @@ extension Future {
     ///   - function: The function of the call site; defaults to the caller's.
     ///   - transform: Turns the value into a new value, or throws.
     /// - Returns: A future of the transformed value.
+    @inlinable
     public func map<T: Sendable>(
         on executor: some FutureExecutor = .inline,
         fileID: StaticString = #fileID,
@@ -27,7 +28,21 @@ extension Future {
         _ transform: @escaping @Sendable (Value) throws -> T
     ) -> Future<T> {
         let next = Future<T>(site: CallSite(.map, fileID, line, function))
-        register(MapStage(next: next, transform: transform, executor: executor))
+        addStage(
+            next, on: executor,
+            Callback(target: next, payload: pack(MapCell(transform))) { outcome, _, entry in
+                let next = entry.target(as: Future<T>.self)
+                switch outcome {
+                case .success(let value):
+                    do {
+                        next.complete(.success(try unpack(entry.payload, as: MapCell<Value, T>.self).body(value)))
+                    } catch {
+                        next.fail(raising: error)
+                    }
+                case .failure(let failure):
+                    next.complete(.passedThrough(failure, at: next.site))
+                }
+            })
         return next
     }
 
@@ -49,6 +64,7 @@ extension Future {
     ///   - function: The function of the call site; defaults to the caller's.
     ///   - transform: Returns the next future for the value, or throws.
     /// - Returns: A future of the returned future's outcome.
+    @inlinable
     public func flatMap<T: Sendable>(
         on executor: some FutureExecutor = .inline,
         fileID: StaticString = #fileID,
@@ -57,7 +73,21 @@ extension Future {
         _ transform: @escaping @Sendable (Value) throws -> Future<T>
     ) -> Future<T> {
         let next = Future<T>(site: CallSite(.flatMap, fileID, line, function))
-        register(FlatMapStage(next: next, transform: transform, executor: executor))
+        addStage(
+            next, on: executor,
+            Callback(target: next, payload: pack(FlatMapCell(transform))) { outcome, _, entry in
+                let next = entry.target(as: Future<T>.self)
+                switch outcome {
+                case .success(let value):
+                    do {
+                        next.adopt(try unpack(entry.payload, as: FlatMapCell<Value, T>.self).body(value))
+                    } catch {
+                        next.fail(raising: error)
+                    }
+                case .failure(let failure):
+                    next.complete(.passedThrough(failure, at: next.site))
+                }
+            })
         return next
     }
 
@@ -80,6 +110,7 @@ extension Future {
     ///   - function: The function of the call site; defaults to the caller's.
     ///   - continuation: Receives the completed future and returns a value, or throws.
     /// - Returns: A future of the continuation's value.
+    @inlinable
     public func continueWith<T: Sendable>(
         on executor: some FutureExecutor = .inline,
         fileID: StaticString = #fileID,
@@ -88,7 +119,16 @@ extension Future {
         _ continuation: @escaping @Sendable (Future<Value>) throws -> T
     ) -> Future<T> {
         let next = Future<T>(site: CallSite(.continueWith, fileID, line, function))
-        register(ContinueWithStage(next: next, continuation: continuation, executor: executor))
+        addStage(
+            next, on: executor,
+            Callback(target: next, payload: pack(ContinueCell(continuation))) { _, source, entry in
+                let next = entry.target(as: Future<T>.self)
+                do {
+                    next.complete(.success(try unpack(entry.payload, as: ContinueCell<Value, T>.self).body(source)))
+                } catch {
+                    next.fail(raising: error)
+                }
+            })
         return next
     }
 
@@ -112,6 +152,7 @@ extension Future {
     ///   - function: The function of the call site; defaults to the caller's.
     ///   - continuation: Receives the completed future and returns the next future, or throws.
     /// - Returns: A future of the returned future's outcome.
+    @inlinable
     public func continueWith<T: Sendable>(
         on executor: some FutureExecutor = .inline,
         fileID: StaticString = #fileID,
@@ -120,7 +161,16 @@ extension Future {
         _ continuation: @escaping @Sendable (Future<Value>) throws -> Future<T>
     ) -> Future<T> {
         let next = Future<T>(site: CallSite(.continueWith, fileID, line, function))
-        register(ContinueWithFutureStage(next: next, continuation: continuation, executor: executor))
+        addStage(
+            next, on: executor,
+            Callback(target: next, payload: pack(ContinueFutureCell(continuation))) { _, source, entry in
+                let next = entry.target(as: Future<T>.self)
+                do {
+                    next.adopt(try unpack(entry.payload, as: ContinueFutureCell<Value, T>.self).body(source))
+                } catch {
+                    next.fail(raising: error)
+                }
+            })
         return next
     }
 }
@@ -145,6 +195,7 @@ extension Future {
     ///   - function: The function of the call site; defaults to the caller's.
     ///   - transform: Turns the error into a value, or throws.
     /// - Returns: A future that succeeds unless `transform` throws.
+    @inlinable
     public func recover(
         on executor: some FutureExecutor = .inline,
         fileID: StaticString = #fileID,
@@ -153,7 +204,22 @@ extension Future {
         _ transform: @escaping @Sendable (any Error) throws -> Value
     ) -> Future<Value> {
         let next = Future(site: CallSite(.recover, fileID, line, function))
-        register(RecoverStage(next: next, transform: transform, executor: executor))
+        addStage(
+            next, on: executor,
+            Callback(target: next, payload: pack(RecoverCell(transform))) { outcome, _, entry in
+                let next = entry.target(as: Future<Value>.self)
+                switch outcome {
+                case .success:
+                    next.complete(outcome)
+                case .failure(let failure):
+                    do {
+                        next.complete(
+                            .success(try unpack(entry.payload, as: RecoverCell<Value>.self).body(failure.error)))
+                    } catch {
+                        next.fail(raising: error)
+                    }
+                }
+            })
         return next
     }
 
@@ -174,6 +240,7 @@ extension Future {
     ///   - function: The function of the call site; defaults to the caller's.
     ///   - transform: Returns the future to use instead, or throws.
     /// - Returns: A future of this future's value or of the replacement's outcome.
+    @inlinable
     public func flatRecover(
         on executor: some FutureExecutor = .inline,
         fileID: StaticString = #fileID,
@@ -182,7 +249,21 @@ extension Future {
         _ transform: @escaping @Sendable (any Error) throws -> Future<Value>
     ) -> Future<Value> {
         let next = Future(site: CallSite(.flatRecover, fileID, line, function))
-        register(FlatRecoverStage(next: next, transform: transform, executor: executor))
+        addStage(
+            next, on: executor,
+            Callback(target: next, payload: pack(FlatRecoverCell(transform))) { outcome, _, entry in
+                let next = entry.target(as: Future<Value>.self)
+                switch outcome {
+                case .success:
+                    next.complete(outcome)
+                case .failure(let failure):
+                    do {
+                        next.adopt(try unpack(entry.payload, as: FlatRecoverCell<Value>.self).body(failure.error))
+                    } catch {
+                        next.fail(raising: error)
+                    }
+                }
+            })
         return next
     }
 
@@ -202,6 +283,7 @@ extension Future {
     ///   - function: The function of the call site; defaults to the caller's.
     ///   - transform: Returns the error to report instead.
     /// - Returns: A future with the same value or the replaced error.
+    @inlinable
     public func mapError(
         on executor: some FutureExecutor = .inline,
         fileID: StaticString = #fileID,
@@ -210,7 +292,19 @@ extension Future {
         _ transform: @escaping @Sendable (any Error) -> any Error
     ) -> Future<Value> {
         let next = Future(site: CallSite(.mapError, fileID, line, function))
-        register(MapErrorStage(next: next, transform: transform, executor: executor))
+        addStage(
+            next, on: executor,
+            Callback(target: next, payload: pack(MapErrorCell(transform))) { outcome, _, entry in
+                let next = entry.target(as: Future<Value>.self)
+                switch outcome {
+                case .success:
+                    next.complete(outcome)
+                case .failure(let failure):
+                    let error = unpack(entry.payload, as: MapErrorCell.self).body(failure.error)
+                    next.complete(
+                        .failure(TracebackNode(error: error, site: next.site, role: .raised, parent: failure)))
+                }
+            })
         return next
     }
 
@@ -230,6 +324,7 @@ extension Future {
     ///   - function: The function of the call site; defaults to the caller's.
     ///   - body: The side effect.
     /// - Returns: A future with the same outcome.
+    @inlinable
     public func always(
         on executor: some FutureExecutor = .inline,
         fileID: StaticString = #fileID,
@@ -238,8 +333,64 @@ extension Future {
         _ body: @escaping @Sendable (Result<Value, any Error>) -> Void
     ) -> Future<Value> {
         let next = Future(site: CallSite(.always, fileID, line, function))
-        register(AlwaysStage(next: next, body: body, executor: executor))
+        addStage(
+            next, on: executor,
+            Callback(target: next, payload: pack(ResultCell(body))) { outcome, _, entry in
+                unpack(entry.payload, as: ResultCell<Value>.self).body(outcome.result)
+                entry.target(as: Future<Value>.self).complete(passingThrough: outcome)
+            })
         return next
+    }
+}
+
+// MARK: - Stages
+
+extension Future {
+    /// Registers a stage: directly when it runs inline, behind a hop to `executor` otherwise.
+    @inlinable
+    func addStage<T: Sendable, E: FutureExecutor>(_ next: Future<T>, on executor: E, _ entry: Callback<Value>) {
+        if E.self == InlineExecutor.self {
+            register(entry)
+        } else {
+            register(StageHop(entry, on: executor, failing: next).entry)
+        }
+    }
+}
+
+/// A stage bound to an executor other than `.inline`: its entry runs as a job on that executor.
+///
+/// If the executor refuses the job (it has shut down), the stage's future fails with
+/// ``FutureError/Code/executorShutdown`` instead of hanging.
+// Immutable after initialisation.
+@usableFromInline
+final class StageHop<Value: Sendable>: @unchecked Sendable {
+    let stage: Callback<Value>
+    let executor: any FutureExecutor
+    let reject: @Sendable () -> Void
+
+    @usableFromInline
+    init<T>(_ stage: Callback<Value>, on executor: some FutureExecutor, failing next: Future<T>) {
+        self.stage = stage
+        self.executor = executor
+        self.reject = {
+            next.fail(
+                raising: FutureError(code: .executorShutdown, message: "the executor of this stage has shut down"))
+        }
+    }
+
+    @usableFromInline
+    var entry: Callback<Value> {
+        Callback(target: self) { outcome, source, entry in
+            entry.target(as: StageHop.self).run(outcome, from: source)
+        }
+    }
+
+    @usableFromInline
+    func run(_ outcome: Outcome<Value>, from source: Future<Value>) {
+        let stage = self.stage
+        if !executor.tryExecute({ stage.run(outcome, from: source) }) {
+            reject()
+        }
     }
 }
 

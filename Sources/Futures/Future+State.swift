@@ -67,6 +67,7 @@ extension Future {
     }
 
     /// Whether the future has completed: succeeded, failed or been cancelled.
+    @inlinable
     public var isDone: Bool {
         withLock {
             if case .pending = state { return false }
@@ -75,12 +76,14 @@ extension Future {
     }
 
     /// Whether the future completed with a value.
+    @inlinable
     public var isSucceeded: Bool {
         if case .success = doneOutcome { return true }
         return false
     }
 
     /// Whether the future completed with an error other than `CancellationError`.
+    @inlinable
     public var isFailed: Bool {
         if case .failure(let failure) = doneOutcome { return !(failure.error is CancellationError) }
         return false
@@ -98,11 +101,13 @@ extension Future {
     }
 
     /// The outcome, or `nil` while the future is pending.
+    @inlinable
     public var result: Result<Value, any Error>? {
         doneOutcome?.result
     }
 
     /// The error the future failed with (including `CancellationError`), or `nil`.
+    @inlinable
     public var error: (any Error)? {
         if case .failure(let failure) = doneOutcome { return failure.error }
         return nil

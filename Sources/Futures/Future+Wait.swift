@@ -18,8 +18,14 @@ extension Future {
     /// - Returns: The value.
     /// - Throws: The future's error; ``FutureError/Code/timedOut`` if the timeout passes first;
     ///   ``FutureError/Code/wouldDeadlock`` if waiting could never end.
+    @inlinable
     public func get(timeout: Duration? = nil) throws -> Value {
         if let outcome = doneOutcome { return try outcome.get() }
+        return try waitAndGet(timeout: timeout)
+    }
+
+    @usableFromInline
+    func waitAndGet(timeout: Duration?) throws -> Value {
         switch blockingWait(timeout: timeout) {
         case .satisfied, .notHandled:
             guard let outcome = doneOutcome else {

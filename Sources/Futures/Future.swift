@@ -22,23 +22,23 @@
 /// default); no lock is held while user code runs, and completion drains through a loop, so chains
 /// of any length complete without deep recursion.
 public final class Future<Value: Sendable>: @unchecked Sendable {
+    @usableFromInline
     enum State {
         case pending(CallbackList<Value>)
-        /// Complete, with callbacks still to run; callbacks registered now run after them.
-        case delivering(Outcome<Value>, CallbackList<Value>)
         case done(Outcome<Value>)
     }
 
-    // Every access holds the lock stripe (see above), so the runtime's dynamic exclusivity checks,
-    // which unspecialised generic code pays on every access, are redundant.
-    @exclusivity(unchecked) var state: State
-    @exclusivity(unchecked) var flags: FutureFlags = []
+    // Every access holds the lock stripe (see above), so the runtime's dynamic exclusivity checks
+    // are redundant.
+    @usableFromInline @exclusivity(unchecked) var state: State
+    @usableFromInline @exclusivity(unchecked) var flags: FutureFlags = []
     /// Whether a `WorkRecord` is registered for this future; immutable, so read without the lock.
-    private let hasWorkRecord: Bool
+    @usableFromInline let hasWorkRecord: Bool
     @exclusivity(unchecked) private var lastToken: UInt32 = 0
     /// Where this future was made; the frame it adds to a failure that passes through it.
-    let site: CallSite
+    @usableFromInline let site: CallSite
 
+    @inlinable
     init(site: CallSite) {
         self.state = .pending(CallbackList())
         self.site = site
@@ -53,6 +53,7 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
         WorkRecord.register(work, for: self)
     }
 
+    @inlinable
     init(site: CallSite, outcome: Outcome<Value>) {
         self.state = .done(outcome)
         self.site = site
@@ -82,7 +83,7 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
         )
         let outcome = Outcome<Value>.raised(error, at: site)
         let standIn = Future(site: site, outcome: outcome)
-        Trampoline.submit(.job({ callbacks.runAll(outcome, from: standIn) }))
+        Trampoline.submit { callbacks.runAll(outcome, from: standIn) }
     }
 
     /// Timing and identity of work submitted with `Future.async`, `nil` for other futures.
@@ -93,9 +94,14 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
         hasWorkRecord ? WorkRecord.record(for: self) : nil
     }
 
+    @usableFromInline
+    func finishWork() {
+        work?.finish()
+    }
+
     // MARK: - Locking
 
-    @inline(__always)
+    @inlinable
     func withLock<T>(_ body: () throws -> T) rethrows -> T {
         let mutex = LockStripes.mutex(for: self)
         mutex.lockMutex()
@@ -106,10 +112,12 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
     // MARK: - Completing
 
     /// Completes the future; returns `false` and changes nothing if it was already complete.
+    ///
+    /// The callbacks are taken out under the lock and run right after it, on this thread, through
+    /// the trampoline.
+    @inlinable
     @discardableResult
     func complete(_ outcome: Outcome<Value>) -> Bool {
-        // Locked by hand rather than through `withLock`: the closure and its optional result cost
-        // generic metadata look-ups on every completion when the module is not specialised.
         let mutex = LockStripes.mutex(for: self)
         mutex.lockMutex()
         guard case .pending(let callbacks) = state else {
@@ -117,18 +125,17 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
             return false
         }
         flags.remove(.running)
-        let hasCallbacks = !callbacks.isEmpty
-        state = hasCallbacks ? .delivering(outcome, callbacks) : .done(outcome)
+        state = .done(outcome)
         mutex.unlockMutex()
-        if hasWorkRecord { work?.finish() }
-        if hasCallbacks {
-            Trampoline.submit(.deliver(self))
+        if hasWorkRecord { finishWork() }
+        if !callbacks.isEmpty {
+            Trampoline.deliver(callbacks, outcome, from: self)
         }
         return true
     }
 
     /// Completes with `outcome`, adding this future's frame to a failure that passes through.
-    @inline(__always)
+    @inlinable
     @discardableResult
     func complete(passingThrough outcome: Outcome<Value>) -> Bool {
         switch outcome {
@@ -140,58 +147,69 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
     }
 
     /// Fails the future with `error` raised at this future's own stage.
-    @inline(__always)
+    @inlinable
     @discardableResult
     func fail(raising error: any Error) -> Bool {
         complete(.raised(error, at: site))
     }
 
     /// Completes with the outcome of `other` when it completes: flattening and `complete(with:)`.
+    @inlinable
     func adopt(_ other: Future<Value>) {
         precondition(other !== self, "A future cannot adopt its own outcome; it would never complete.")
         if let outcome = other.doneOutcome {
             complete(passingThrough: outcome)
         } else {
-            other.register(ForwardCallback(next: self))
+            other.register(
+                Callback(target: self) { outcome, _, entry in
+                    entry.target(as: Future<Value>.self).complete(passingThrough: outcome)
+                }
+            )
         }
     }
 
     // MARK: - Callbacks
 
-    /// Registers `callback`; if the future is already done, runs it now through the trampoline.
-    @inline(__always)
-    func register(_ callback: some FutureCallback<Value>) {
-        _ = register(removable: false) { _ in callback }
-    }
-
-    /// Registers the callback `make` builds, with a fresh token if `removable`.
+    /// Registers `callback`; if the future is already done, runs it at once through the trampoline.
     ///
-    /// If the future is already done, runs it now through the trampoline. Returns the token, or 0.
-    func register<Callback: FutureCallback<Value>>(
-        removable: Bool,
-        _ make: (UInt32) -> Callback
-    ) -> UInt32 {
-        // Locked by hand: see `complete(_:)`. `make` is internal code, safe to call under the lock.
+    /// A `removable` callback gets a fresh token, which is returned; otherwise the result is 0.
+    @inlinable
+    @discardableResult
+    func register(_ callback: Callback<Value>, removable: Bool = false) -> UInt32 {
+        var callback = callback
         let mutex = LockStripes.mutex(for: self)
         mutex.lockMutex()
-        let token = removable ? nextToken() : 0
+        if removable { callback.token = nextToken() }
         switch state {
         case .pending(var callbacks):
             state = .pending(CallbackList())  // drop the state's reference, so that appending does not copy
-            callbacks.append(make(token))
+            callbacks.append(callback)
             state = .pending(callbacks)
-            mutex.unlockMutex()
-        case .delivering(let outcome, var callbacks):
-            state = .done(outcome)  // drop the state's reference, so that appending does not copy
-            callbacks.append(make(token))
-            state = .delivering(outcome, callbacks)
             mutex.unlockMutex()
         case .done(let outcome):
             mutex.unlockMutex()
-            let callback = make(token)
             Trampoline.runOrQueue(
-                { callback.run(outcome, from: self) }, orQueue: { .job({ callback.run(outcome, from: self) }) })
+                { callback.run(outcome, from: self) },
+                orQueue: { [callback] in { callback.run(outcome, from: self) } }
+            )
         }
+        return callback.token
+    }
+
+    /// Registers an internal callback written as a struct (boxed: one allocation).
+    func register(_ callback: some FutureCallback<Value>) {
+        register(FutureCallbackBox.entry(callback))
+    }
+
+    /// Registers an internal closure callback, without boxing it.
+    func register(_ callback: ClosureCallback<Value>) {
+        register(callback.entry)
+    }
+
+    /// Registers the callback `make` builds with a fresh token; returns the token.
+    func register<C: FutureCallback<Value>>(removable: Bool, _ make: (UInt32) -> C) -> UInt32 {
+        let token = removable ? withLock { nextToken() } : 0
+        register(FutureCallbackBox.entry(make(token)))
         return token
     }
 
@@ -205,53 +223,30 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
                 let removed = callbacks.remove(token: token)
                 state = .pending(callbacks)
                 return removed
-            case .delivering(let outcome, var callbacks):
-                state = .done(outcome)
-                let removed = callbacks.remove(token: token)
-                state = .delivering(outcome, callbacks)
-                return removed
             case .done:
                 return false
             }
         }
     }
 
-    func deliverCallbacks() {
-        // Locked by hand: see `complete(_:)`.
-        let mutex = LockStripes.mutex(for: self)
-        while true {
-            mutex.lockMutex()
-            guard case .delivering(let outcome, let callbacks) = state else {
-                preconditionFailure("Internal inconsistency: delivering callbacks of a future that is not delivering.")
-            }
-            if callbacks.isEmpty {
-                state = .done(outcome)
-                mutex.unlockMutex()
-                return
-            }
-            state = .delivering(outcome, CallbackList())
-            mutex.unlockMutex()
-            callbacks.runAll(outcome, from: self)
-        }
-    }
-
+    /// The next token, never 0 (internal callbacks) nor the overflow marker; called under the lock.
+    @usableFromInline
     func nextToken() -> UInt32 {
-        // Called under the lock.
         lastToken &+= 1
-        if lastToken == 0 { lastToken = 1 }
+        if lastToken == 0 || lastToken == Callback<Value>.overflowToken { lastToken = 1 }
         return lastToken
     }
 
     // MARK: - Reading state
 
-    /// The outcome, if the future is complete (its callbacks may still be running).
+    /// The outcome, if the future is complete.
+    @inlinable
     var doneOutcome: Outcome<Value>? {
-        withLock {
-            switch state {
-            case .pending: nil
-            case .delivering(let outcome, _), .done(let outcome): outcome
-            }
-        }
+        let mutex = LockStripes.mutex(for: self)
+        mutex.lockMutex()
+        defer { mutex.unlockMutex() }
+        if case .done(let outcome) = state { return outcome }
+        return nil
     }
 
     var currentFlags: FutureFlags { withLock { flags } }
@@ -291,14 +286,19 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
     }
 }
 
-extension Future: Deliverable {}
-
 /// Status bits of a future besides its state.
+@usableFromInline
 struct FutureFlags: OptionSet {
-    let rawValue: UInt8
-    static let running = FutureFlags(rawValue: 1 << 0)
-    static let cancelRequested = FutureFlags(rawValue: 1 << 1)
-    static let adopting = FutureFlags(rawValue: 1 << 2)
+    @usableFromInline let rawValue: UInt8
+
+    @inlinable
+    init(rawValue: UInt8) {
+        self.rawValue = rawValue
+    }
+
+    @inlinable static var running: FutureFlags { FutureFlags(rawValue: 1 << 0) }
+    @inlinable static var cancelRequested: FutureFlags { FutureFlags(rawValue: 1 << 1) }
+    @inlinable static var adopting: FutureFlags { FutureFlags(rawValue: 1 << 2) }
 }
 
 // MARK: - Work records

@@ -30,6 +30,7 @@ public final class Promise<Value: Sendable>: Sendable {
     ///   - fileID: The file of the call site; defaults to the caller's.
     ///   - line: The line of the call site; defaults to the caller's.
     ///   - function: The function of the call site; defaults to the caller's.
+    @inlinable
     public init(fileID: StaticString = #fileID, line: UInt = #line, function: StaticString = #function) {
         future = Future(site: CallSite(.promise, fileID, line, function))
     }
@@ -54,6 +55,7 @@ public final class Promise<Value: Sendable>: Sendable {
     ///
     /// - Parameter value: The value.
     /// - Returns: `true` if this call completed the future; `false` if it was already complete.
+    @inlinable
     @discardableResult
     public func succeed(_ value: Value) -> Bool {
         future.complete(.success(value))
@@ -67,6 +69,7 @@ public final class Promise<Value: Sendable>: Sendable {
     ///
     /// - Parameter error: The error, passed on unchanged to every observer.
     /// - Returns: `true` if this call completed the future; `false` if it was already complete.
+    @inlinable
     @discardableResult
     public func fail(_ error: any Error) -> Bool {
         future.fail(raising: error)
@@ -80,6 +83,7 @@ public final class Promise<Value: Sendable>: Sendable {
     ///
     /// - Parameter result: The value or error.
     /// - Returns: `true` if this call completed the future; `false` if it was already complete.
+    @inlinable
     @discardableResult
     public func complete(_ result: Result<Value, any Error>) -> Bool {
         switch result {

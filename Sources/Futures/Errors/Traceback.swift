@@ -143,8 +143,9 @@ extension Traceback {
 /// their older frames; a failure that passes a stage costs one node.
 // Every property is immutable except `parent`, which is cleared only in `deinit`, on nodes that
 // nothing else references any more.
+@usableFromInline
 final class TracebackNode: @unchecked Sendable {
-    let error: any Error
+    @usableFromInline let error: any Error
     let site: CallSite
     let role: Traceback.Frame.Role
     let inputIndex: Int32
@@ -152,6 +153,7 @@ final class TracebackNode: @unchecked Sendable {
     private(set) var parent: TracebackNode?
     let depth: Int
 
+    @usableFromInline
     init(
         error: any Error,
         site: CallSite,

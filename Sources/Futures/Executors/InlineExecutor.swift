@@ -15,7 +15,7 @@ public struct InlineExecutor: FutureExecutor {
     ///
     /// - Parameter job: The work to run.
     public func execute(_ job: @escaping @Sendable () -> Void) {
-        Trampoline.submit(.job(job))
+        Trampoline.submit(job)
     }
 }
 

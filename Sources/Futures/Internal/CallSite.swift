@@ -4,13 +4,14 @@
 /// failure is read.
 // The pointers refer to string literals (`#fileID`, `#function`), which are immutable and live
 // for the whole process.
+@usableFromInline
 struct CallSite: @unchecked Sendable {
-    let line: UInt32
-    let operation: Operation
-    let fileIDStart: UnsafePointer<UInt8>
-    let functionStart: UnsafePointer<UInt8>
+    @usableFromInline let line: UInt32
+    @usableFromInline let operation: Operation
+    @usableFromInline let fileIDStart: UnsafePointer<UInt8>
+    @usableFromInline let functionStart: UnsafePointer<UInt8>
 
-    @inline(__always)
+    @inlinable
     init(_ operation: Operation, _ fileID: StaticString, _ line: UInt, _ function: StaticString) {
         self.fileIDStart = Self.start(fileID)
         self.functionStart = Self.start(function)
@@ -21,16 +22,17 @@ struct CallSite: @unchecked Sendable {
     var fileID: String { String(cString: fileIDStart) }
     var function: String { String(cString: functionStart) }
 
-    @inline(__always)
-    private static func start(_ string: StaticString) -> UnsafePointer<UInt8> {
+    @inlinable
+    static func start(_ string: StaticString) -> UnsafePointer<UInt8> {
         // String literals are stored NUL-terminated; a one-scalar literal has no pointer form.
         string.hasPointerRepresentation ? string.utf8Start : unknown.utf8Start
     }
 
-    private static let unknown: StaticString = "?"
+    @usableFromInline static let unknown: StaticString = "?"
 }
 
 /// The API that made a stage, as named in traceback frames.
+@usableFromInline
 enum Operation: UInt8, Sendable {
     case promise
     case succeeded

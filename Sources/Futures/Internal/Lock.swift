@@ -15,7 +15,7 @@ import Musl
 #endif
 
 extension UnsafeMutablePointer where Pointee == PlatformMutex {
-    @inline(__always)
+    @inlinable
     func initializeMutex() {
         #if canImport(Darwin)
         initialize(to: os_unfair_lock())
@@ -26,7 +26,7 @@ extension UnsafeMutablePointer where Pointee == PlatformMutex {
         #endif
     }
 
-    @inline(__always)
+    @inlinable
     func destroyMutex() {
         #if !canImport(Darwin)
         pthread_mutex_destroy(self)
@@ -34,7 +34,7 @@ extension UnsafeMutablePointer where Pointee == PlatformMutex {
         deinitialize(count: 1)
     }
 
-    @inline(__always)
+    @inlinable
     func lockMutex() {
         #if canImport(Darwin)
         os_unfair_lock_lock(self)
@@ -44,7 +44,7 @@ extension UnsafeMutablePointer where Pointee == PlatformMutex {
         #endif
     }
 
-    @inline(__always)
+    @inlinable
     func unlockMutex() {
         #if canImport(Darwin)
         os_unfair_lock_unlock(self)
@@ -97,13 +97,14 @@ package final class Lock: @unchecked Sendable {
 /// A future locks the stripe its address hashes to. The rule that makes this safe: code never
 /// holds two stripes at once (every locked section touches exactly one future and calls nothing
 /// that locks another).
+@usableFromInline
 enum LockStripes {
-    private static let count = 128
+    @usableFromInline static let count = 128
     /// One mutex per 64-byte slot, so that neighbouring stripes do not share a cache line.
-    private static let stride = max(1, 64 / MemoryLayout<PlatformMutex>.stride + 1)
+    @usableFromInline static let stride = max(1, 64 / MemoryLayout<PlatformMutex>.stride + 1)
 
     // Allocated once and never freed; every element is initialised before first use.
-    nonisolated(unsafe) private static let table: UnsafeMutablePointer<PlatformMutex> = {
+    @usableFromInline nonisolated(unsafe) static let table: UnsafeMutablePointer<PlatformMutex> = {
         let table = UnsafeMutablePointer<PlatformMutex>.allocate(capacity: count * stride)
         for index in 0..<count {
             (table + index * stride).initializeMutex()
@@ -111,7 +112,7 @@ enum LockStripes {
         return table
     }()
 
-    @inline(__always)
+    @inlinable
     static func mutex(for object: AnyObject) -> UnsafeMutablePointer<PlatformMutex> {
         // The object's address itself: `ObjectIdentifier.hashValue` would run SipHash on every lock.
         let address = UInt(bitPattern: Unmanaged.passUnretained(object).toOpaque())

@@ -6,22 +6,26 @@ import Glibc
 import Musl
 #endif
 
-/// Per-thread state of the library: the trampoline and the helper that blocking waits consult.
+/// Per-thread state of the library: the trampoline and the helpers that blocking waits consult.
 ///
-/// Created lazily for each thread and released by the pthread key's destructor when the thread
+/// Only its own thread touches it, so exclusivity needs no dynamic checks. Created lazily for each thread and released by the pthread key's destructor when the thread
 /// exits.
+@usableFromInline
 final class ThreadContext {
-    /// Whether this thread is inside a drain loop: completions found here are queued, not run.
-    var isDraining = false
-    /// Work queued by completions and inline jobs while draining.
-    var queue: [DrainItem?] = []
-    var head = 0
+    /// How many deliveries of callbacks are nested on this thread's stack right now; 0 outside.
+    @usableFromInline @exclusivity(unchecked) var depth = 0
+    /// Work deferred by deliveries nested too deep, by inline jobs and by callbacks registered on
+    /// completed futures while callbacks run; drained when the outermost delivery returns.
+    @usableFromInline @exclusivity(unchecked) var queue: [(() -> Void)?] = []
+    @usableFromInline @exclusivity(unchecked) var head = 0
     /// Executors whose jobs this thread may run while it blocks on a future.
     var waitHelpers: [WeakWaitHelper] = []
 
+    @usableFromInline init() {}
+
     // The key is created once and lives for the process; the destructor balances the retain
     // taken in `current`.
-    private static let key: pthread_key_t = {
+    @usableFromInline static let key: pthread_key_t = {
         var key = pthread_key_t()
         let rc = pthread_key_create(&key) { pointer in
             #if canImport(Darwin)
@@ -36,23 +40,28 @@ final class ThreadContext {
         return key
     }()
 
-    @inline(__always)
+    @inlinable
     static var current: ThreadContext {
         if let pointer = pthread_getspecific(key) {
             return Unmanaged<ThreadContext>.fromOpaque(pointer).takeUnretainedValue()
         }
+        return makeCurrent()
+    }
+
+    @usableFromInline
+    static func makeCurrent() -> ThreadContext {
         let context = ThreadContext()
         pthread_setspecific(key, Unmanaged.passRetained(context).toOpaque())
         return context
     }
 
-    @inline(__always)
-    func push(_ item: DrainItem) {
+    @usableFromInline
+    func push(_ item: @escaping () -> Void) {
         queue.append(item)
     }
 
-    @inline(__always)
-    func pop() -> DrainItem? {
+    @usableFromInline
+    func pop() -> (() -> Void)? {
         guard head < queue.count else { return nil }
         let item = queue[head].take()
         head += 1
@@ -63,76 +72,86 @@ final class ThreadContext {
         return item
     }
 
-    var hasQueuedWork: Bool { head < queue.count }
-}
-
-/// An item of the trampoline: a future whose callbacks are due, or an inline job.
-enum DrainItem {
-    case deliver(any Deliverable)
-    case job(@Sendable () -> Void)
-
-    @inline(__always)
-    func run() {
-        switch self {
-        case .deliver(let future): future.deliverCallbacks()
-        case .job(let job): job()
+    /// Runs queued work until none is left; called when the outermost delivery returns.
+    @usableFromInline
+    func drain() {
+        depth = 1
+        while let item = pop() {
+            item()
         }
+        depth = 0
     }
-}
-
-/// A completed future whose callbacks the trampoline must run.
-protocol Deliverable: AnyObject {
-    func deliverCallbacks()
 }
 
 // MARK: - Trampoline
 
+/// Runs callbacks without unbounded recursion.
+///
+/// A completion runs its callbacks at once, nested in the caller, up to ``maxDepth`` deliveries
+/// deep on one thread; beyond that it queues them, and the outermost delivery drains the queue in
+/// a loop when it returns. So chains of any length and shape complete with a bounded stack, and
+/// the common case (a completion that completes the next stage) costs no queueing at all.
+@usableFromInline
 enum Trampoline {
-    /// Runs `item` now and then everything it queues, or queues it if this thread is draining.
-    ///
-    /// Completion therefore never recurses once per link.
-    @inline(__always)
-    static func submit(_ item: DrainItem) {
+    /// How many deliveries may nest on one thread before further ones are queued.
+    @usableFromInline static let maxDepth = 16
+
+    /// Runs `callbacks` with `outcome` now, or queues them if deliveries nest too deep here.
+    @inlinable
+    static func deliver<Value>(_ callbacks: CallbackList<Value>, _ outcome: Outcome<Value>, from source: Future<Value>)
+    {
         let context = ThreadContext.current
-        if context.isDraining {
-            context.push(item)
+        if context.depth >= maxDepth {
+            context.push { callbacks.runAll(outcome, from: source) }
             return
         }
-        context.isDraining = true
-        item.run()
-        while let next = context.pop() {
-            next.run()
+        context.depth += 1
+        callbacks.runAll(outcome, from: source)
+        context.depth -= 1
+        if context.depth == 0, context.head < context.queue.count {
+            context.drain()
         }
-        context.isDraining = false
     }
 
-    /// Runs `now()` and then everything it queues, or queues `later()` if this thread is draining.
+    /// Runs `job` now and then everything it queues, or queues it if callbacks run here already.
+    ///
+    /// This is the inline executor's rule.
+    @inlinable
+    static func submit(_ job: @escaping () -> Void) {
+        let context = ThreadContext.current
+        if context.depth > 0 {
+            context.push(job)
+            return
+        }
+        context.depth = 1
+        job()
+        context.drain()
+    }
+
+    /// Runs `now()` and then everything it queues, or queues `later()` if callbacks run here.
     ///
     /// Avoids allocating a job when the thread is idle.
-    @inline(__always)
-    static func runOrQueue(_ now: () -> Void, orQueue later: () -> DrainItem) {
+    @inlinable
+    static func runOrQueue(_ now: () -> Void, orQueue later: () -> (() -> Void)) {
         let context = ThreadContext.current
-        if context.isDraining {
+        if context.depth > 0 {
             context.push(later())
             return
         }
-        context.isDraining = true
+        context.depth = 1
         now()
-        while let next = context.pop() {
-            next.run()
-        }
-        context.isDraining = false
+        context.drain()
     }
 
-    /// Runs queued work of the current drain until `isDone` holds or nothing is queued.
+    /// Runs queued work of this thread until `isDone` holds or nothing is queued.
     ///
     /// Called by blocking waits made from inside a callback, whose future may be completed by
     /// work queued behind the callback on this very thread.
     static func runQueuedWork(until isDone: () -> Bool) {
         let context = ThreadContext.current
-        guard context.isDraining else { return }
+        guard context.depth > 0 else { return }
         while !isDone(), let next = context.pop() {
-            next.run()
+            next()
         }
     }
 }
