@@ -1,4 +1,4 @@
-// All mutable state (`state`, `flags`, `lastToken`) is read and written only under the lock
+// All mutable state (`state`, `flags`) is read and written only under the lock
 // stripe of this object (`LockStripes.mutex(for: self)`), and no locked section locks another
 // stripe or calls user code.
 /// The read side of an asynchronous result: a value or an error that arrives later.
@@ -34,7 +34,6 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
     @usableFromInline @exclusivity(unchecked) var flags: FutureFlags = []
     /// Whether a `WorkRecord` is registered for this future; immutable, so read without the lock.
     @usableFromInline let hasWorkRecord: Bool
-    @exclusivity(unchecked) private var lastToken: UInt32 = 0
     /// Where this future was made; the frame it adds to a failure that passes through it.
     @usableFromInline let site: CallSite
 
@@ -179,7 +178,7 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
         var callback = callback
         let mutex = LockStripes.mutex(for: self)
         mutex.lockMutex()
-        if removable { callback.token = nextToken() }
+        if removable { callback.token = CallbackTokens.next() }
         switch state {
         case .pending(var callbacks):
             state = .pending(CallbackList())  // drop the state's reference, so that appending does not copy
@@ -208,7 +207,7 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
 
     /// Registers the callback `make` builds with a fresh token; returns the token.
     func register<C: FutureCallback<Value>>(removable: Bool, _ make: (UInt32) -> C) -> UInt32 {
-        let token = removable ? withLock { nextToken() } : 0
+        let token = removable ? CallbackTokens.next() : 0
         register(FutureCallbackBox.entry(make(token)))
         return token
     }
@@ -227,14 +226,6 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
                 return false
             }
         }
-    }
-
-    /// The next token, never 0 (internal callbacks) nor the overflow marker; called under the lock.
-    @usableFromInline
-    func nextToken() -> UInt32 {
-        lastToken &+= 1
-        if lastToken == 0 || lastToken == Callback<Value>.overflowToken { lastToken = 1 }
-        return lastToken
     }
 
     // MARK: - Reading state

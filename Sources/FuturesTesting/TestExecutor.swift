@@ -25,8 +25,10 @@ import Futures
 /// the executor releases its closure.
 ///
 /// A blocking `get` or `wait` made on the thread that created the executor, on a future that is
-/// still pending, runs this executor's ready jobs until the future completes; if none is left it
-/// fails at once with `FutureError.Code.wouldDeadlock` instead of hanging. It never moves time.
+/// still pending, runs this executor's ready jobs until the future completes. If none is left, a
+/// wait without a timeout fails at once with `FutureError.Code.wouldDeadlock` instead of hanging;
+/// a wait with a timeout waits for real, since another thread may still complete the future. It
+/// never moves time.
 public final class TestExecutor: SchedulingExecutor, @unchecked Sendable {
     private let lock = Lock()
     /// Ready jobs in submission order, from `readyHead` on.
@@ -247,7 +249,10 @@ extension TestExecutor: BlockingWaitHelper {
     ) -> BlockingWaitOutcome {
         while !isDone() {
             if !runNext() {
-                return isDone() ? .satisfied : .wouldDeadlock
+                if isDone() { return .satisfied }
+                // Nothing left here can complete it. Without a deadline the wait would never end;
+                // with one, another thread may still complete it, and the wait ends anyway.
+                return deadline == nil ? .wouldDeadlock : .notHandled
             }
         }
         return .satisfied

@@ -237,4 +237,14 @@ private final class Log: @unchecked Sendable {
 
 private final class Token: Sendable {
     func touch() {}
+
+    @Test("a blocking wait with a timeout on the test thread, for a future no job completes, waits for real")
+    func blockingWaitWithTimeoutFallsBack() {
+        let executor = TestExecutor()
+        let unrelated = Promise<Int>()
+        let error = #expect(throws: FutureError.self) { try unrelated.future.get(timeout: .milliseconds(10)) }
+        #expect(error?.code == .timedOut)
+        #expect(executor.pendingCount == 0)
+        unrelated.succeed(0)
+    }
 }

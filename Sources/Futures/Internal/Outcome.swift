@@ -76,7 +76,7 @@ func pack<Cell>(_ cell: Cell) -> RawClosure {
     )
     var raw = RawClosure()
     withUnsafeMutableBytes(of: &raw) { bytes in
-        bytes.baseAddress.unsafelyUnwrapped.initializeMemory(as: Cell.self, repeating: cell, count: 1)
+        _ = bytes.baseAddress.unsafelyUnwrapped.initializeMemory(as: Cell.self, repeating: cell, count: 1)
     }
     return raw
 }

@@ -16,10 +16,13 @@ final class ThreadContext {
     @usableFromInline @exclusivity(unchecked) var depth = 0
     /// Work deferred by deliveries nested too deep, by inline jobs and by callbacks registered on
     /// completed futures while callbacks run; drained when the outermost delivery returns.
-    @usableFromInline @exclusivity(unchecked) var queue: [(() -> Void)?] = []
+    @usableFromInline @exclusivity(unchecked) var queue: [DeferredJob?] = []
     @usableFromInline @exclusivity(unchecked) var head = 0
     /// Executors whose jobs this thread may run while it blocks on a future.
     var waitHelpers: [WeakWaitHelper] = []
+    /// The callback tokens this thread may hand out: `nextToken..<tokenLimit`.
+    @usableFromInline @exclusivity(unchecked) var nextToken: UInt32 = 0
+    @usableFromInline @exclusivity(unchecked) var tokenLimit: UInt32 = 0
 
     @usableFromInline init() {}
 
@@ -57,13 +60,13 @@ final class ThreadContext {
 
     @usableFromInline
     func push(_ item: @escaping () -> Void) {
-        queue.append(item)
+        queue.append(DeferredJob(run: item))
     }
 
     @usableFromInline
     func pop() -> (() -> Void)? {
         guard head < queue.count else { return nil }
-        let item = queue[head].take()
+        let item = queue[head].take()?.run
         head += 1
         if head == queue.count {
             queue.removeAll(keepingCapacity: queue.count <= 1024)
@@ -80,6 +83,58 @@ final class ThreadContext {
             item()
         }
         depth = 0
+    }
+}
+
+/// A job in the trampoline's queue, wrapped in a struct so that the array stores the closure as
+/// it is, without re-abstraction thunks.
+@usableFromInline
+struct DeferredJob {
+    @usableFromInline let run: () -> Void
+
+    @inlinable
+    init(run: @escaping () -> Void) {
+        self.run = run
+    }
+}
+
+// MARK: - Callback tokens
+
+/// Callback tokens unique in the process (until 2³² registrations wrap them), so that a token of
+/// a released future never matches a callback of a new future that reuses its address.
+///
+/// Each thread takes a block of tokens from a global counter under a lock, then hands them out
+/// without locking.
+@usableFromInline
+enum CallbackTokens {
+    static let blockSize: UInt32 = 4096
+    static let lock = Lock()
+    // Guarded by `lock`.
+    nonisolated(unsafe) static var nextBlock: UInt32 = 1
+
+    /// A fresh token: never 0 (internal callbacks) nor `UInt32.max` (the overflow entry's marker).
+    @inlinable
+    static func next() -> UInt32 {
+        let context = ThreadContext.current
+        if context.nextToken == context.tokenLimit {
+            refill(context)
+        }
+        let token = context.nextToken
+        context.nextToken &+= 1
+        return token
+    }
+
+    @usableFromInline
+    static func refill(_ context: ThreadContext) {
+        let start: UInt32 = lock.withLock {
+            // Blocks start at multiples of the block size from 1, so none contains 0 or UInt32.max.
+            if nextBlock > UInt32.max - blockSize { nextBlock = 1 }
+            let start = nextBlock
+            nextBlock += blockSize
+            return start
+        }
+        context.nextToken = start
+        context.tokenLimit = start + blockSize - 1
     }
 }
 
