@@ -56,6 +56,48 @@ struct StressTests {
         print("Stress: \(operations) operations on \(Self.threads) threads; \(coverage)")
     }
 
+    @Test("closures and callbacks that call back into any future, their own included, never deadlock")
+    func reentrantUserCode() throws {
+        // Thousands of futures, so that some share a lock with the future whose callbacks run.
+        let outcome = try #require(
+            withoutHanging { () -> (done: Int, nested: Int) in
+                let promises = (0..<4_096).map { _ in Promise<Int>() }
+                let source = Promise<Int>()
+                let nested = Counter()
+                let touch: @Sendable (Int) -> Void = { part in
+                    for index in stride(from: part, to: promises.count, by: 5) {
+                        let future = promises[index].future
+                        _ = (future.isDone, future.result, future.isCancelRequested)
+                        future.removeCallback(future.onComplete { _ in nested.increment() })
+                        future.map { $0 }.cancel()
+                        promises[index].succeed(index)
+                    }
+                    _ = (source.future.isDone, source.future.result)
+                    source.future.onComplete { _ in nested.increment() }
+                }
+                let future = source.future
+                future.onComplete { _ in touch(0) }
+                _ = future.map { value in
+                    touch(1)
+                    return value
+                }
+                _ = future.always { _ in touch(2) }
+                _ = future.flatMap { value in
+                    touch(3)
+                    return Future.succeeded(value)
+                }
+                _ = future.map { (_: Int) throws -> Int in throw TestError(1) }.recover { _ in
+                    touch(4)
+                    return 0
+                }
+                source.succeed(1)
+                return (promises.filter { $0.future.isSucceeded }.count, nested.value)
+            }
+        )
+        #expect(outcome.done == 4_096)
+        #expect(outcome.nested == 5)
+    }
+
     // MARK: - Playing a round
 
     /// One worker's operations of one round, chosen by a generator seeded with the round and the worker.
