@@ -106,6 +106,9 @@ private final class Retrier<T: Sendable, E: SchedulingExecutor>: @unchecked Send
     private var current: Future<T>?
     /// The wait before the next attempt, so that cancelling the result can cancel it.
     private var timer: ScheduledJob?
+    /// What the waiting job holds instead of the retrier: emptied when the result completes, so
+    /// that a cancelled wait that its executor keeps until the deadline keeps nothing alive.
+    private var timerSlot: RetrierSlot<Retrier>?
     private var isFinished = false
 
     init(
@@ -162,29 +165,55 @@ private final class Retrier<T: Sendable, E: SchedulingExecutor>: @unchecked Send
                 )
                 return
             }
+            let slot = RetrierSlot(self)
             let job = executor.execute(after: max(backoff.delay(afterFailure: number), .zero)) {
-                self.startAttempt()
+                slot.take()?.startAttempt()
             }
             let cancelNow: Bool = lock.withLock {
                 if isFinished { return true }
                 timer = job
+                timerSlot = slot
                 return false
             }
-            if cancelNow { job.cancel() }
+            if cancelNow {
+                _ = slot.take()
+                job.cancel()
+            }
         }
     }
 
     /// The result completed, by an attempt or by being cancelled: stop everything still going.
     func resultCompleted() {
-        let (attempt, timer): (Future<T>?, ScheduledJob?) = lock.withLock {
+        let (attempt, timer, slot): (Future<T>?, ScheduledJob?, RetrierSlot<Retrier>?) = lock.withLock {
             isFinished = true
             defer {
                 current = nil
                 self.timer = nil
+                timerSlot = nil
             }
-            return (current, self.timer)
+            return (current, self.timer, timerSlot)
         }
+        _ = slot?.take()
         timer?.cancel()
         attempt?.cancel()
+    }
+}
+
+/// A reference that can be taken once, from any thread.
+// `object` is read and written only under `lock`.
+private final class RetrierSlot<Object: AnyObject>: @unchecked Sendable {
+    private let lock = Lock()
+    private var object: Object?
+
+    init(_ object: Object) {
+        self.object = object
+    }
+
+    /// The object, the first time; `nil` afterwards.
+    func take() -> Object? {
+        lock.withLock {
+            defer { object = nil }
+            return object
+        }
     }
 }

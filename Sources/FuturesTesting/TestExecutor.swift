@@ -185,13 +185,22 @@ public final class TestExecutor: SchedulingExecutor, @unchecked Sendable {
     public func advance(to instant: ContinuousClock.Instant) {
         let target = TimerKey(deadline: instant - origin, id: .max)
         runUntilIdle()
-        while let job = lock.withLock({ takeTimer(dueBy: target) }) {
-            job()
+        while runTimer(dueBy: target) {
             runUntilIdle()
         }
         lock.withLock {
             if target.deadline > elapsed { elapsed = target.deadline }
         }
+    }
+
+    /// Runs the next timer due by `target`, at its deadline; returns whether one ran.
+    ///
+    /// The job's closure is released before this returns, so whatever its release triggers (a
+    /// promise it held being abandoned, say) happens at the job's own deadline.
+    private func runTimer(dueBy target: TimerKey) -> Bool {
+        guard let job = lock.withLock({ takeTimer(dueBy: target) }) else { return false }
+        job()
+        return true
     }
 
     /// Removes and returns the next ready job that was not cancelled; called under the lock.

@@ -186,9 +186,7 @@ struct LeakTests {
             #expect(firstAttemptFailed.values == [true])
             #expect(result.cancel())
         }
-        withKnownIssue("the cancelled backoff job on the pool still holds the retry's state until it is due") {
-            #expect(refs.alive == 0)
-        }
+        #expect(refs.alive == 0)
         pool.shutdown()
         #expect(pool.awaitTermination(timeout: .seconds(30)))
     }
@@ -454,10 +452,8 @@ struct LeakTests {
             // Read into locals: a failed expectation on a future itself would reflect it (reliability-6).
             let pending = executor.pendingCount
             let completedAt = times.values
-            withKnownIssue("the stage's job, queued when the closure was released, waits for the next timer") {
-                #expect(pending == 0)
-                #expect(completedAt == [.seconds(1)])
-            }
+            #expect(pending == 0)
+            #expect(completedAt == [.seconds(1)])
         }
     }
 }

@@ -56,12 +56,19 @@ enum Outcome<Value: Sendable>: Sendable {
 /// and out inside a cell struct whose field is spelled as a function type: a closure passed through
 /// a plain type parameter would be re-abstracted, and the two sides would disagree.
 @usableFromInline
-struct RawClosure {
+struct RawClosure: CustomReflectable {
     @usableFromInline var function: UnsafeRawPointer?
     @usableFromInline var context: AnyObject?
 
     @inlinable
     init() {}
+
+    /// No children: the context is a closure context, not a Swift class instance, and reflecting
+    /// it as an object would trap (in `dump`, or in a failed `#expect` that mentions a future).
+    @usableFromInline
+    var customMirror: Mirror {
+        Mirror(self, children: [])
+    }
 }
 
 /// Moves a closure cell (a struct whose one field is a closure) into a ``RawClosure``.
