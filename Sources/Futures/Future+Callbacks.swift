@@ -1,5 +1,10 @@
 /// Identifies a callback registered with ``Future/onComplete(on:_:)`` and its siblings, so that
 /// ``Future/removeCallback(_:)`` can remove it.
+///
+/// ```swift
+/// let token = future.onComplete { print("finished with", $0) }
+/// future.removeCallback(token)  // no longer interested
+/// ```
 public struct CallbackToken: Sendable, Hashable {
     @usableFromInline let future: ObjectIdentifier
     @usableFromInline let id: UInt32

@@ -51,6 +51,11 @@ extension Future {
     /// Whether the future has not completed and its work (if any) has not started.
     ///
     /// Exactly one of ``isPending``, ``isRunning`` and ``isDone`` is true.
+    ///
+    /// ```swift
+    /// let promise = Promise<Int>()
+    /// assert(promise.future.isPending)
+    /// ```
     public var isPending: Bool {
         withLock {
             if case .pending = state { return !flags.contains(.running) }
@@ -59,6 +64,11 @@ extension Future {
     }
 
     /// Whether work submitted with `Future.async` is executing right now.
+    ///
+    /// ```swift
+    /// let work = Future.async(on: pool) { try compute() }
+    /// if work.isRunning { print("started, not finished yet") }
+    /// ```
     public var isRunning: Bool {
         withLock {
             if case .pending = state { return flags.contains(.running) }
@@ -67,6 +77,11 @@ extension Future {
     }
 
     /// Whether the future has completed: succeeded, failed or been cancelled.
+    ///
+    /// ```swift
+    /// let ready: Future<Int> = .succeeded(42)
+    /// assert(ready.isDone)
+    /// ```
     @inlinable
     public var isDone: Bool {
         withLock {
@@ -76,6 +91,12 @@ extension Future {
     }
 
     /// Whether the future completed with a value.
+    ///
+    /// ```swift
+    /// let promise = Promise<Int>()
+    /// promise.succeed(42)
+    /// assert(promise.future.isSucceeded)
+    /// ```
     @inlinable
     public var isSucceeded: Bool {
         if case .success = doneOutcome { return true }
@@ -83,6 +104,11 @@ extension Future {
     }
 
     /// Whether the future completed with an error other than `CancellationError`.
+    ///
+    /// ```swift
+    /// let missing: Future<Int> = .failed(LookupError.notFound)
+    /// assert(missing.isFailed && !missing.isCancelled)
+    /// ```
     @inlinable
     public var isFailed: Bool {
         if case .failure(let failure) = doneOutcome { return !(failure.error is CancellationError) }
@@ -90,23 +116,47 @@ extension Future {
     }
 
     /// Whether the future completed with `CancellationError`.
+    ///
+    /// ```swift
+    /// let promise = Promise<Int>()
+    /// promise.future.cancel()
+    /// assert(promise.future.isCancelled)
+    /// ```
     public var isCancelled: Bool {
         if case .failure(let failure) = doneOutcome { return failure.error is CancellationError }
         return false
     }
 
     /// Whether ``cancel(fileID:line:function:)`` was called, even if too late to take effect.
+    ///
+    /// ```swift
+    /// let work = Future.async(on: pool) { try compute() }
+    /// work.cancel()
+    /// assert(work.isCancelRequested)  // true even if the work had already started
+    /// ```
     public var isCancelRequested: Bool {
         withLock { flags.contains(.cancelRequested) }
     }
 
     /// The outcome, or `nil` while the future is pending.
+    ///
+    /// ```swift
+    /// switch future.result {
+    /// case .success(let value)?: print("value:", value)
+    /// case .failure(let error)?: print("error:", error)
+    /// case nil: print("still pending")
+    /// }
+    /// ```
     @inlinable
     public var result: Result<Value, any Error>? {
         doneOutcome?.result
     }
 
     /// The error the future failed with (including `CancellationError`), or `nil`.
+    ///
+    /// ```swift
+    /// if let error = future.error { print("failed:", error) }
+    /// ```
     @inlinable
     public var error: (any Error)? {
         if case .failure(let failure) = doneOutcome { return failure.error }
@@ -124,12 +174,23 @@ extension Future {
     }
 
     /// How long `Future.async` work waited and ran; `nil` until done and for other futures.
+    ///
+    /// ```swift
+    /// let work = Future.async(on: pool) { try compute() }
+    /// work.wait()
+    /// if let duration = work.duration { print("queued \(duration.pending), ran \(duration.running)") }
+    /// ```
     public var duration: FutureDuration? {
         guard isDone else { return nil }
         return work?.duration
     }
 
     /// The task id of work submitted with `Future.async`, unique in the process; `nil` otherwise.
+    ///
+    /// ```swift
+    /// let work = Future.async(on: pool) { try compute() }
+    /// if let id = work.taskID { print("submitted task \(id)") }
+    /// ```
     public var taskID: UInt64? {
         work?.taskID
     }

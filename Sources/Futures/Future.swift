@@ -346,13 +346,31 @@ final class WorkRecord: @unchecked Sendable {
 }
 
 /// How long submitted work waited and ran: see ``Future/duration``.
+///
+/// ```swift
+/// if let duration = work.duration, duration.pending > .seconds(1) {
+///     print("waited \(duration.pending) for a thread")
+/// }
+/// ```
 public struct FutureDuration: Sendable, Hashable {
     /// From submission to the start of the work, or to completion if it never started.
+    ///
+    /// ```swift
+    /// if let waited = work.duration?.pending { print("queued for \(waited)") }
+    /// ```
     public var pending: Duration
     /// From the start of the work to completion; `.zero` if it never started.
+    ///
+    /// ```swift
+    /// if let ran = work.duration?.running { print("ran for \(ran)") }
+    /// ```
     public var running: Duration
 
     /// Creates a duration record.
+    ///
+    /// ```swift
+    /// let budget = FutureDuration(pending: .milliseconds(100), running: .seconds(2))
+    /// ```
     ///
     /// - Parameters:
     ///   - pending: Time from submission to start.

@@ -22,9 +22,21 @@
 /// forgotten promise never leaves a waiter hanging silently.
 public final class Promise<Value: Sendable>: Sendable {
     /// The future that this promise completes.
+    ///
+    /// ```swift
+    /// let promise = Promise<String>()
+    /// promise.future.onSuccess { print($0) }
+    /// promise.succeed("done")  // prints "done"
+    /// ```
     public let future: Future<Value>
 
     /// Creates a pending promise and records the call site for its traceback frames.
+    ///
+    /// ```swift
+    /// let promise = Promise<Int>()
+    /// let answer = promise.future.map { $0 * 2 }
+    /// promise.succeed(21)  // answer succeeds with 42
+    /// ```
     ///
     /// - Parameters:
     ///   - fileID: The file of the call site; defaults to the caller's.

@@ -65,6 +65,13 @@ public final class TestExecutor: SchedulingExecutor, @unchecked Sendable {
 
     /// Creates a test executor whose virtual clock starts at the current instant.
     ///
+    /// ```swift
+    /// for seed: UInt64 in 0..<100 {
+    ///     let executor = TestExecutor(seed: seed)
+    ///     #expect(try pipeline(on: executor).get() == expected)
+    /// }
+    /// ```
+    ///
     /// - Parameter seed: `nil` runs ready jobs in submission order; a seed runs them in a
     ///   pseudo-random order that the seed determines.
     public init(seed: UInt64? = nil) {
@@ -74,11 +81,24 @@ public final class TestExecutor: SchedulingExecutor, @unchecked Sendable {
     }
 
     /// The virtual time: it moves only through ``advance(by:)`` and ``advance(to:)``.
+    ///
+    /// ```swift
+    /// let start = executor.now
+    /// executor.advance(by: .seconds(3))
+    /// #expect(executor.now - start == .seconds(3))
+    /// ```
     public var now: ContinuousClock.Instant {
         origin + lock.withLock { elapsed }
     }
 
     /// The number of jobs waiting: ready ones and delayed ones, not counting cancelled ones.
+    ///
+    /// ```swift
+    /// let job = executor.execute(after: .seconds(1)) {}
+    /// #expect(executor.pendingCount == 1)
+    /// job.cancel()
+    /// #expect(executor.pendingCount == 0)
+    /// ```
     public var pendingCount: Int {
         lock.withLock { plainReadyCount + cancellable.count }
     }
@@ -86,6 +106,12 @@ public final class TestExecutor: SchedulingExecutor, @unchecked Sendable {
     // MARK: - Submitting
 
     /// Queues `job` until ``runNext()``, ``runUntilIdle()`` or an advance runs it.
+    ///
+    /// ```swift
+    /// executor.execute { print("ran") }
+    /// #expect(executor.pendingCount == 1)
+    /// executor.runUntilIdle()  // prints "ran"
+    /// ```
     ///
     /// - Parameter job: The work to run.
     public func execute(_ job: @escaping @Sendable () -> Void) {
@@ -98,6 +124,12 @@ public final class TestExecutor: SchedulingExecutor, @unchecked Sendable {
     /// Queues `job` to run when the virtual clock reaches ``now`` plus `delay`.
     ///
     /// A zero or negative delay makes the job ready at once, like ``execute(_:)``.
+    ///
+    /// ```swift
+    /// executor.execute(after: .seconds(2)) { print("fired") }
+    /// executor.advance(by: .seconds(1))  // nothing runs
+    /// executor.advance(by: .seconds(1))  // prints "fired"
+    /// ```
     ///
     /// - Parameters:
     ///   - delay: How far in virtual time to wait.
@@ -138,6 +170,12 @@ public final class TestExecutor: SchedulingExecutor, @unchecked Sendable {
 
     /// Runs one ready job, if there is one; never moves time.
     ///
+    /// ```swift
+    /// executor.execute { print("first") }
+    /// executor.execute { print("second") }
+    /// executor.runNext()  // prints "first"; "second" still waits
+    /// ```
+    ///
     /// - Returns: Whether a job ran.
     @discardableResult
     public func runNext() -> Bool {
@@ -147,6 +185,12 @@ public final class TestExecutor: SchedulingExecutor, @unchecked Sendable {
     }
 
     /// Runs ready jobs, including the ones they submit, until none is left; never moves time.
+    ///
+    /// ```swift
+    /// let doubled = Future.succeeded(21).map(on: executor) { $0 * 2 }
+    /// executor.runUntilIdle()
+    /// #expect(doubled.isSucceeded)
+    /// ```
     ///
     /// - Returns: How many jobs ran.
     @discardableResult

@@ -14,12 +14,25 @@
 /// ```
 public struct FutureError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
+    ///
+    /// ```swift
+    /// if let error = future.error as? FutureError, error.code == .timedOut { print("too slow") }
+    /// ```
     public var code: Code
 
     /// Additional detail, shown in ``description``; empty when the code says it all.
+    ///
+    /// ```swift
+    /// let error = FutureError(code: .invalidArgument, message: "batch size must be positive")
+    /// print(error.message)  // batch size must be positive
+    /// ```
     public var message: String
 
     /// Creates an error with a code and an optional detail message.
+    ///
+    /// ```swift
+    /// promise.fail(FutureError(code: .timedOut, message: "no reply from the server in 5 s"))
+    /// ```
     ///
     /// - Parameters:
     ///   - code: What went wrong.
@@ -30,6 +43,10 @@ public struct FutureError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A readable explanation of the error, naming its code.
+    ///
+    /// ```swift
+    /// print(FutureError(code: .noInputs))  // FutureError.noInputs: the combinator was given no input futures
+    /// ```
     public var description: String {
         message.isEmpty ? "FutureError.\(code): \(code.explanation)" : "FutureError.\(code): \(message)"
     }
@@ -38,6 +55,15 @@ public struct FutureError: Error, Sendable, Hashable, CustomStringConvertible {
     ///
     /// A struct rather than an enum, so that new codes can be added without breaking `switch`
     /// statements in client code. Compare with `==` or match with `case .timedOut:`.
+    ///
+    /// ```swift
+    /// guard let error = future.error as? FutureError else { return }
+    /// switch error.code {
+    /// case .timedOut: print("too slow")
+    /// case .executorShutdown: print("the pool has shut down")
+    /// default: print(error)
+    /// }
+    /// ```
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: Hashable, Sendable {
             case timedOut
@@ -55,19 +81,59 @@ public struct FutureError: Error, Sendable, Hashable, CustomStringConvertible {
         }
 
         /// The future did not complete before its deadline.
+        ///
+        /// ```swift
+        /// do {
+        ///     _ = try future.get(timeout: .seconds(1))
+        /// } catch let error as FutureError where error.code == .timedOut {
+        ///     print("gave up waiting")
+        /// }
+        /// ```
         public static let timedOut = Code(.timedOut)
         /// The promise was released without being completed.
+        ///
+        /// ```swift
+        /// if (future.error as? FutureError)?.code == .abandoned { print("nobody completed the promise") }
+        /// ```
         public static let abandoned = Code(.abandoned)
         /// The executor had shut down and did not accept the job.
+        ///
+        /// ```swift
+        /// pool.shutdown()
+        /// let late = Future.async(on: pool) { 1 }
+        /// assert((late.error as? FutureError)?.code == .executorShutdown)
+        /// ```
         public static let executorShutdown = Code(.executorShutdown)
         /// A blocking wait was made on a thread that the awaited future needs in order to complete.
+        ///
+        /// ```swift
+        /// do {
+        ///     _ = try future.get()
+        /// } catch let error as FutureError where error.code == .wouldDeadlock {
+        ///     print("waited on the thread that must complete the future")
+        /// }
+        /// ```
         public static let wouldDeadlock = Code(.wouldDeadlock)
         /// A combinator that needs at least one input was given none.
+        ///
+        /// ```swift
+        /// let none: [Future<Int>] = []
+        /// assert((firstCompleted(none).error as? FutureError)?.code == .noInputs)
+        /// ```
         public static let noInputs = Code(.noInputs)
         /// An argument was out of range, for example a retry with no attempts.
+        ///
+        /// ```swift
+        /// let never = retry(attempts: 0, on: pool) { fetch() }
+        /// assert((never.error as? FutureError)?.code == .invalidArgument)
+        /// ```
         public static let invalidArgument = Code(.invalidArgument)
 
         /// The code's name, for example `timedOut`.
+        ///
+        /// ```swift
+        /// print(FutureError.Code.timedOut)  // timedOut
+        /// ```
         public var description: String {
             switch base {
             case .timedOut: "timedOut"

@@ -27,9 +27,18 @@ public struct Traceback: Sendable, CustomStringConvertible {
     }
 
     /// The error the frames describe, shown in the last line of ``description``.
+    ///
+    /// ```swift
+    /// if traceback.error is CancellationError { print("cancelled, not failed") }
+    /// ```
     public var error: any Error { last.error }
 
     /// The frames, oldest first: the stage that raised the error comes first.
+    ///
+    /// ```swift
+    /// let origin = traceback.frames.first!  // the stage that raised the error
+    /// print("raised at \(origin.fileID):\(origin.line)")
+    /// ```
     public var frames: [Frame] {
         var frames: [Frame] = []
         frames.reserveCapacity(last.depth)
@@ -43,6 +52,10 @@ public struct Traceback: Sendable, CustomStringConvertible {
     }
 
     /// A report in the style of a Python traceback: a header, two lines per frame, the error.
+    ///
+    /// ```swift
+    /// logger.error("\(traceback.description)")
+    /// ```
     public var description: String {
         var text = "Traceback (most recent call last):\n"
         for frame in frames {
@@ -64,23 +77,64 @@ public struct Traceback: Sendable, CustomStringConvertible {
 
 extension Traceback {
     /// One stage of a failure's journey: an operator, where it was called, and its part in it.
+    ///
+    /// ```swift
+    /// for frame in traceback.frames where frame.role == .raised {
+    ///     print("raised by \(frame.operation) at \(frame.fileID):\(frame.line)")
+    /// }
+    /// ```
     public struct Frame: Sendable, Hashable, CustomStringConvertible {
         /// The name of the API that made this stage, such as `"Promise"`, `"map"` or `"combineFutures"`.
+        ///
+        /// ```swift
+        /// let stages = traceback.frames.map(\.operation)  // ["Promise", "map"]
+        /// ```
         public var operation: String
         /// The `#fileID` of the call site, such as `"App/Pipeline.swift"`.
+        ///
+        /// ```swift
+        /// print(traceback.frames[0].fileID)  // App/Pipeline.swift
+        /// ```
         public var fileID: String
         /// The line of the call site.
+        ///
+        /// ```swift
+        /// print(traceback.frames[0].line)  // 12
+        /// ```
         public var line: UInt
         /// The function that contains the call site.
+        ///
+        /// ```swift
+        /// print(traceback.frames[0].function)  // load()
+        /// ```
         public var function: String
         /// Whether the error was raised at this stage or passed through it.
+        ///
+        /// ```swift
+        /// let origin = traceback.frames.first { $0.role == .raised }
+        /// ```
         public var role: Role
         /// For combinators, the zero-based index of the input that failed.
+        ///
+        /// ```swift
+        /// if let index = frame.inputIndex { print("input \(index) failed") }
+        /// ```
         public var inputIndex: Int?
         /// For combinators, how many inputs there were.
+        ///
+        /// ```swift
+        /// if let index = frame.inputIndex, let count = frame.inputCount { print("input \(index) of \(count)") }
+        /// ```
         public var inputCount: Int?
 
         /// Creates a frame.
+        ///
+        /// ```swift
+        /// let expected = Traceback.Frame(
+        ///     operation: "map", fileID: "App/Pipeline.swift", line: 20, function: "run()", role: .passedThrough
+        /// )
+        /// #expect(traceback.frames.last == expected)
+        /// ```
         ///
         /// - Parameters:
         ///   - operation: The name of the API that made this stage.
@@ -109,14 +163,33 @@ extension Traceback {
         }
 
         /// The part a stage played in a failure.
+        ///
+        /// ```swift
+        /// switch frame.role {
+        /// case .raised: print("raised in \(frame.function)")
+        /// case .passedThrough: print("passed through \(frame.operation)")
+        /// }
+        /// ```
         public enum Role: Sendable, Hashable {
             /// The error was thrown by this stage's closure, or this promise was failed.
+            ///
+            /// ```swift
+            /// let origin = traceback.frames.first { $0.role == .raised }
+            /// ```
             case raised
             /// The error crossed this stage unchanged.
+            ///
+            /// ```swift
+            /// let crossed = traceback.frames.filter { $0.role == .passedThrough }.map(\.operation)
+            /// ```
             case passedThrough
         }
 
         /// The frame as one line: `fileID:line in function: operation (role)`.
+        ///
+        /// ```swift
+        /// print(traceback.frames[0])  // App/Pipeline.swift:12 in load(): Promise (raised here)
+        /// ```
         public var description: String {
             "\(fileID):\(line) in \(function): \(summary)"
         }

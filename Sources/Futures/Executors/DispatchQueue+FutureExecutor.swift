@@ -13,9 +13,18 @@ extension DispatchQueue: SchedulingExecutor {
     }
 
     /// The continuous clock's current instant: a queue schedules on real time.
+    ///
+    /// ```swift
+    /// let deadline = DispatchQueue.main.now + .seconds(2)
+    /// ```
     public var now: ContinuousClock.Instant { .now }
 
     /// Submits `job` to the queue after `delay`; a zero or negative delay submits it at once.
+    ///
+    /// ```swift
+    /// let hint = DispatchQueue.main.execute(after: .seconds(2)) { showSpinner() }
+    /// loading.onComplete { _ in hint.cancel() }
+    /// ```
     ///
     /// - Parameters:
     ///   - delay: How long to wait before submitting the job.

@@ -16,6 +16,10 @@
 public protocol FutureExecutor: Sendable {
     /// Runs `job` once, now or later, on a thread of the executor's choosing.
     ///
+    /// ```swift
+    /// executor.execute { print("runs on the executor") }
+    /// ```
+    ///
     /// - Parameter job: The work to run.
     func execute(_ job: @escaping @Sendable () -> Void)
 
@@ -24,6 +28,12 @@ public protocol FutureExecutor: Sendable {
     /// The futures API submits through this method. The default implementation calls
     /// ``execute(_:)`` and returns `true`.
     ///
+    /// ```swift
+    /// if !executor.tryExecute({ flush() }) {
+    ///     flush()  // the executor has shut down: run it here instead
+    /// }
+    /// ```
+    ///
     /// - Parameter job: The work to run.
     /// - Returns: `true` if the executor took the job; `false` if it has shut down.
     func tryExecute(_ job: @escaping @Sendable () -> Void) -> Bool
@@ -31,6 +41,10 @@ public protocol FutureExecutor: Sendable {
 
 extension FutureExecutor {
     /// Calls ``execute(_:)`` and returns `true`: by default an executor always accepts work.
+    ///
+    /// ```swift
+    /// let accepted = DispatchQueue.global().tryExecute { print("hello") }  // always true
+    /// ```
     ///
     /// - Parameter job: The work to run.
     /// - Returns: `true`.
@@ -44,11 +58,25 @@ extension FutureExecutor {
 ///
 /// `TestExecutor` (module `FuturesTesting`) implements it on virtual time; `DispatchQueue` and
 /// `ThreadPoolExecutor` on the continuous clock.
+///
+/// ```swift
+/// func remind(on executor: some SchedulingExecutor) -> ScheduledJob {
+///     executor.execute(after: .seconds(10)) { print("still working") }
+/// }
+/// ```
 public protocol SchedulingExecutor: FutureExecutor {
     /// The executor's current time: virtual on a test executor, the continuous clock elsewhere.
+    ///
+    /// ```swift
+    /// let deadline = executor.now + .seconds(30)
+    /// ```
     var now: ContinuousClock.Instant { get }
 
     /// Runs `job` once, `delay` from ``now``; a zero or negative delay runs it as soon as possible.
+    ///
+    /// ```swift
+    /// let reminder = executor.execute(after: .seconds(30)) { print("still waiting") }
+    /// ```
     ///
     /// - Parameters:
     ///   - delay: How long to wait before running the job.
@@ -70,6 +98,12 @@ public struct ScheduledJob: Sendable {
     /// Creates a handle whose ``cancel()`` calls `cancel`, so that executors outside this module
     /// can conform to ``SchedulingExecutor``.
     ///
+    /// ```swift
+    /// let item = DispatchWorkItem(block: job)
+    /// queue.asyncAfter(deadline: .now() + .seconds(1), execute: item)
+    /// return ScheduledJob { item.cancel() }
+    /// ```
+    ///
     /// - Parameter cancel: Prevents the job from running if it has not started. Must be safe to
     ///   call more than once and from any thread.
     public init(cancel: @escaping @Sendable () -> Void) {
@@ -77,6 +111,11 @@ public struct ScheduledJob: Sendable {
     }
 
     /// Prevents the job from running if it has not started yet; harmless otherwise.
+    ///
+    /// ```swift
+    /// let timer = executor.execute(after: .seconds(5)) { promise.fail(FutureError(code: .timedOut)) }
+    /// promise.future.onComplete { _ in timer.cancel() }
+    /// ```
     public func cancel() {
         onCancel()
     }

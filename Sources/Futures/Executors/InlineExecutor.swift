@@ -9,9 +9,17 @@
 /// ```
 public struct InlineExecutor: FutureExecutor {
     /// Creates the inline executor; prefer ``FutureExecutor/inline``.
+    ///
+    /// ```swift
+    /// let executor = InlineExecutor()  // the same as .inline
+    /// ```
     public init() {}
 
     /// Runs `job` now, or right after the job or callback this thread is running.
+    ///
+    /// ```swift
+    /// InlineExecutor().execute { print("runs before execute returns") }
+    /// ```
     ///
     /// - Parameter job: The work to run.
     public func execute(_ job: @escaping @Sendable () -> Void) {
@@ -21,5 +29,9 @@ public struct InlineExecutor: FutureExecutor {
 
 extension FutureExecutor where Self == InlineExecutor {
     /// The inline executor: runs jobs on the calling thread, through a trampoline.
+    ///
+    /// ```swift
+    /// future.onSuccess(on: .inline) { print($0) }
+    /// ```
     public static var inline: InlineExecutor { InlineExecutor() }
 }
