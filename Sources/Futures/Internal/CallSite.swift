@@ -55,7 +55,6 @@ enum Operation: UInt8, Sendable {
     case timeout
     case delay
     case retry
-    case attempt
     case wrapTask
 
     var name: String {
@@ -81,7 +80,6 @@ enum Operation: UInt8, Sendable {
         case .timeout: "timeout"
         case .delay: "delay"
         case .retry: "retry"
-        case .attempt: "retry attempt"
         case .wrapTask: "Future.init(_:)"
         }
     }

@@ -227,8 +227,8 @@ package enum BlockingWaitOutcome {
 
 /// An executor that can keep the current thread useful, or detect a deadlock, while it blocks.
 ///
-/// A thread registers a helper with ``BlockingWaitHelpers/withHelper(_:_:)`` (a worker of a pool,
-/// the thread driving a test executor). A blocking `get` or `wait` on a pending future then asks
+/// A thread registers a helper with ``BlockingWaitHelpers/install(_:)`` (a worker of a pool, the
+/// thread that creates a test executor). A blocking `get` or `wait` on a pending future then asks
 /// the helper to wait instead of sleeping on a semaphore.
 package protocol BlockingWaitHelper: AnyObject, Sendable {
     /// Waits until `isDone()` is true, running the helper's jobs on this thread meanwhile.
@@ -243,14 +243,6 @@ package protocol BlockingWaitHelper: AnyObject, Sendable {
 
 /// Registration of blocking-wait helpers for the current thread.
 package enum BlockingWaitHelpers {
-    /// Registers `helper` for the current thread until `body` returns.
-    package static func withHelper<T>(_ helper: any BlockingWaitHelper, _ body: () throws -> T) rethrows -> T {
-        let context = ThreadContext.current
-        context.waitHelpers.append(WeakWaitHelper(helper: helper))
-        defer { context.waitHelpers.removeLast() }
-        return try body()
-    }
-
     /// Registers `helper` for the current thread, for the rest of the thread's life.
     package static func install(_ helper: any BlockingWaitHelper) {
         let context = ThreadContext.current
