@@ -3,7 +3,7 @@ import FuturesTesting
 import Testing
 
 @Suite("combineFutures over a parameter pack")
-struct CombinePackTests {
+struct FutureCombinePackTests {
     @Test("futures of different types combine into a tuple in argument order")
     func tupleInArgumentOrder() throws {
         let number = Promise<Int>()

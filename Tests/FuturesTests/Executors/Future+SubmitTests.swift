@@ -26,7 +26,7 @@ private struct DiskFull: Error {}
 private let patience = Duration.seconds(10)
 
 @Suite("Future.async")
-struct FutureAsyncTests {
+struct FutureSubmitTests {
     // MARK: - Status
 
     @Test("work runs on its executor: the future is pending until then, and done with the value")

@@ -3,7 +3,7 @@ import FuturesTesting
 import Testing
 
 @Suite("firstCompleted and firstSucceeded")
-struct RaceTests {
+struct FutureRaceTests {
     // MARK: - firstCompleted
 
     @Test("firstCompleted gives the outcome of the first input to complete")

@@ -3,7 +3,7 @@ import FuturesTesting
 import Testing
 
 @Suite("combineFutures and combineResults")
-struct CombineTests {
+struct FutureCombineTests {
     // MARK: - Values
 
     @Test("combining succeeds with every value in input order, whatever the completion order")

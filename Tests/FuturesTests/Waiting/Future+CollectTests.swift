@@ -4,7 +4,7 @@ import FuturesTesting
 import Testing
 
 @Suite("collectFutures and waitFutures")
-struct CollectTests {
+struct FutureCollectTests {
     // MARK: - collectFutures
 
     @Test("collectFutures returns every value in input order, running the executor's jobs while it blocks")

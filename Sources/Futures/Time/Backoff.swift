@@ -172,24 +172,3 @@ public struct Backoff: Sendable, Hashable {
         return Double(bits >> 11) * 0x1p-53
     }
 }
-
-// MARK: - Random numbers
-
-/// A small, fast, seedable pseudo-random generator (SplitMix64), shared with `FuturesTesting`.
-package struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    /// Creates a generator whose sequence the seed determines.
-    package init(seed: UInt64) {
-        state = seed
-    }
-
-    /// The next pseudo-random number.
-    package mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,0 +1,99 @@
+#if canImport(Darwin)
+import Darwin
+#elseif canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Per-thread state of the library: the trampoline and the helpers that blocking waits consult.
+///
+/// Only its own thread touches it, so exclusivity needs no dynamic checks. Created lazily for each thread and released by the pthread key's destructor when the thread
+/// exits.
+@usableFromInline
+final class ThreadContext {
+    /// How many deliveries of callbacks are nested on this thread's stack right now; 0 outside.
+    @usableFromInline @exclusivity(unchecked) var depth = 0
+    /// Work deferred by deliveries nested too deep, by inline jobs and by callbacks registered on
+    /// completed futures while callbacks run; drained when the outermost delivery returns.
+    @usableFromInline @exclusivity(unchecked) var queue: [DeferredJob?] = []
+    @usableFromInline @exclusivity(unchecked) var head = 0
+    /// Executors whose jobs this thread may run while it blocks on a future.
+    var waitHelpers: [WeakWaitHelper] = []
+    /// The callback tokens this thread may hand out: `nextToken..<tokenLimit`.
+    @usableFromInline @exclusivity(unchecked) var nextToken: UInt32 = 0
+    @usableFromInline @exclusivity(unchecked) var tokenLimit: UInt32 = 0
+
+    @usableFromInline init() {}
+
+    // The key is created once and lives for the process; the destructor balances the retain
+    // taken in `current`.
+    @usableFromInline static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        let rc = pthread_key_create(&key) { pointer in
+            #if canImport(Darwin)
+            Unmanaged<ThreadContext>.fromOpaque(pointer).release()
+            #else
+            if let pointer {
+                Unmanaged<ThreadContext>.fromOpaque(pointer).release()
+            }
+            #endif
+        }
+        precondition(rc == 0, "pthread_key_create failed with \(rc).")
+        return key
+    }()
+
+    @inlinable
+    static var current: ThreadContext {
+        if let pointer = pthread_getspecific(key) {
+            return Unmanaged<ThreadContext>.fromOpaque(pointer).takeUnretainedValue()
+        }
+        return makeCurrent()
+    }
+
+    @usableFromInline
+    static func makeCurrent() -> ThreadContext {
+        let context = ThreadContext()
+        pthread_setspecific(key, Unmanaged.passRetained(context).toOpaque())
+        return context
+    }
+
+    @usableFromInline
+    func push(_ item: @escaping () -> Void) {
+        queue.append(DeferredJob(run: item))
+    }
+
+    @usableFromInline
+    func pop() -> (() -> Void)? {
+        guard head < queue.count else { return nil }
+        let item = queue[head].take()?.run
+        head += 1
+        if head == queue.count {
+            queue.removeAll(keepingCapacity: queue.count <= 1024)
+            head = 0
+        }
+        return item
+    }
+
+    /// Runs queued work until none is left; called when the outermost delivery returns.
+    @usableFromInline
+    func drain() {
+        depth = 1
+        while let item = pop() {
+            item()
+        }
+        depth = 0
+    }
+}
+
+/// A job in the trampoline's queue, wrapped in a struct so that the array stores the closure as
+/// it is, without re-abstraction thunks.
+@usableFromInline
+struct DeferredJob {
+    @usableFromInline let run: () -> Void
+
+    @inlinable
+    init(run: @escaping () -> Void) {
+        self.run = run
+    }
+}
