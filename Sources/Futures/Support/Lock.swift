@@ -57,36 +57,79 @@ extension UnsafeMutablePointer where Pointee == PlatformMutex {
 
 // MARK: - Lock
 
-/// A mutual-exclusion lock over `pthread_mutex_t` (Linux) or `os_unfair_lock` (Apple platforms).
+/// A mutex in a single allocation, shared by the copies of the value that holds it.
 ///
-/// ThreadSanitizer understands both, unlike `Synchronization.Mutex` on Linux with this toolchain.
-/// Never call user code while holding it: decide under the lock, act outside it.
-// The mutex lives in memory owned by this object and is only touched through the pthread or os
-// functions, which synchronise all access.
-package final class Lock: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<PlatformMutex>
+/// `Lock` is for hand-written critical sections on measured hot paths; guarded state belongs in a
+/// ``Locked`` box, where the compiler checks that it is only touched under the lock.
+// `storage` is only touched through the mutex functions.
+package struct Lock: @unchecked Sendable {
+    private let storage: LockStorage<Void>
 
     package init() {
-        mutex = .allocate(capacity: 1)
-        mutex.initializeMutex()
-    }
-
-    deinit {
-        mutex.destroyMutex()
-        mutex.deallocate()
+        storage = LockStorage.make(())
     }
 
     @inline(__always)
-    package func lock() { mutex.lockMutex() }
+    package func lock() { storage.lock() }
 
     @inline(__always)
-    package func unlock() { mutex.unlockMutex() }
+    package func unlock() { storage.unlock() }
 
     @inline(__always)
     package func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        mutex.lockMutex()
-        defer { mutex.unlockMutex() }
+        storage.lock()
+        defer { storage.unlock() }
         return try body()
+    }
+}
+
+// MARK: - Locked
+
+/// State that is only ever read or written under its own lock (as SwiftNIO's `NIOLockedValueBox`).
+///
+/// The state and the mutex share one allocation. Never run user code, resume a continuation or
+/// release something a user may own inside `withLock`: return it, and act after the lock is
+/// released.
+// The state is only reachable through `withLock`, which holds the mutex for the whole access.
+package struct Locked<State>: @unchecked Sendable {
+    private let storage: LockStorage<State>
+
+    /// Creates a box holding `initial`.
+    package init(_ initial: State) {
+        storage = LockStorage.make(initial)
+    }
+
+    /// Runs `body` with exclusive access to the state.
+    @inline(__always)
+    package func withLock<T>(_ body: (inout State) throws -> T) rethrows -> T {
+        storage.lock()
+        defer { storage.unlock() }
+        return try storage.withUnsafeMutablePointerToHeader { try body(&$0.pointee) }
+    }
+}
+
+/// The allocation behind ``Lock`` and ``Locked``: the state as the header, the mutex as the one
+/// tail element.
+final class LockStorage<State>: ManagedBuffer<State, PlatformMutex> {
+    static func make(_ initial: State) -> LockStorage {
+        let buffer = create(minimumCapacity: 1) { _ in initial }
+        let storage = unsafeDowncast(buffer, to: LockStorage.self)
+        storage.withUnsafeMutablePointerToElements { $0.initializeMutex() }
+        return storage
+    }
+
+    @inline(__always)
+    func lock() {
+        withUnsafeMutablePointerToElements { $0.lockMutex() }
+    }
+
+    @inline(__always)
+    func unlock() {
+        withUnsafeMutablePointerToElements { $0.unlockMutex() }
+    }
+
+    deinit {
+        withUnsafeMutablePointerToElements { $0.destroyMutex() }
     }
 }
 
