@@ -83,7 +83,7 @@ struct Combiner<Element: Sendable, Output: Sendable> {
         let index = added
         added += 1
         if let state {
-            future.register(CombineCallback<L, Output>(state: state, index: index))
+            Self.register(future, CombineCallback<L, Output>(state: state, index: index))
             return true
         }
         switch future.doneOutcome {
@@ -106,12 +106,22 @@ struct Combiner<Element: Sendable, Output: Sendable> {
                 start: index, values: values, failure: failure)
             values = []
             self.state = state
-            future.register(CombineCallback<L, Output>(state: state, index: index))
+            Self.register(future, CombineCallback<L, Output>(state: state, index: index))
             return true
         }
     }
 
     /// Ends the setup and returns the combined future.
+    /// Registers `callback`; a fail-fast combine owns the registration, to remove it once decided.
+    @inline(__always)
+    private static func register<L: CombineLift>(_ future: Future<L.Input>, _ callback: CombineCallback<L, Output>) {
+        if let registrations = callback.state.registrations {
+            registrations.keep(future.register(owned: callback))
+        } else {
+            future.register(callback)
+        }
+    }
+
     consuming func finish() -> Future<Output> {
         if let state { return state.finishSetup() }
         if let failure {

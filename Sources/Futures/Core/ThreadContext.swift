@@ -24,7 +24,19 @@ final class ThreadContext {
     @usableFromInline @exclusivity(unchecked) var nextToken: UInt32 = 0
     @usableFromInline @exclusivity(unchecked) var tokenLimit: UInt32 = 0
 
+    /// How many lock stripes this thread holds; counted in debug builds only.
+    @usableFromInline @exclusivity(unchecked) var stripesHeld = 0
+
     @usableFromInline init() {}
+
+    /// Traps in debug builds if this thread holds a lock stripe (see `LockStripes.assertNoStripeHeld`).
+    @inlinable
+    func assertNoStripeHeld() {
+        #if DEBUG
+        precondition(
+            stripesHeld == 0, "Internal inconsistency: user code or a release ran while a lock stripe was held.")
+        #endif
+    }
 
     // The key is created once and lives for the process; the destructor balances the retain
     // taken in `current`.
