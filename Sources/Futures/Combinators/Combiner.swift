@@ -111,7 +111,6 @@ struct Combiner<Element: Sendable, Output: Sendable> {
         }
     }
 
-    /// Ends the setup and returns the combined future.
     /// Registers `callback`; a fail-fast combine owns the registration, to remove it once decided.
     @inline(__always)
     private static func register<L: CombineLift>(_ future: Future<L.Input>, _ callback: CombineCallback<L, Output>) {
@@ -122,6 +121,7 @@ struct Combiner<Element: Sendable, Output: Sendable> {
         }
     }
 
+    /// Ends the setup and returns the combined future.
     consuming func finish() -> Future<Output> {
         if let state { return state.finishSetup() }
         if let failure {

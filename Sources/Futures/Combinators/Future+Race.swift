@@ -128,7 +128,6 @@ extension Outcome {
     }
 }
 
-/// The callback `firstCompleted` registers on each input: the first to complete the result wins.
 /// A `firstCompleted` race: its result and its callbacks on the inputs, removed once it is decided.
 private final class Race<T: Sendable>: Sendable {
     let result: Future<T>
@@ -145,6 +144,7 @@ private final class Race<T: Sendable>: Sendable {
     }
 }
 
+/// The callback `firstCompleted` registers on each input: the first to complete the result wins.
 private struct RaceCallback<T: Sendable>: FutureCallback {
     let race: Race<T>
     let index: Int

@@ -256,7 +256,9 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
         return removed != nil
     }
 
-    /// How many callbacks are registered and waiting; 0 once done. A hook for leak tests.
+    /// How many callbacks are registered and waiting; 0 once done.
+    ///
+    /// A hook for leak tests.
     package var registeredCallbackCount: Int {
         withLock {
             if case .pending(let callbacks) = state { return callbacks.count }
