@@ -60,6 +60,11 @@ struct CallbackList<Value: Sendable>: Sendable {
     init() {}
 
     @inlinable
+    init(slot: Callback<Value>?) {
+        self.slot = slot
+    }
+
+    @inlinable
     var isEmpty: Bool { slot == nil }
 
     @inlinable
