@@ -50,31 +50,33 @@ struct TimedAsCompletedSequence<T: Sendable>: AsyncSequence, Sendable {
     let executor: any SchedulingExecutor
 
     func makeAsyncIterator() -> Iterator {
-        let buffer = CompletionBuffer<T>()
+        let owner = CompletionBufferOwner<T>()
         for input in inputs {
-            buffer.put(input)
+            owner.buffer.put(input)
         }
         let marker = Future<T>(site: CallSite(.timeout, #fileID, #line, #function))
-        buffer.put(marker)
+        owner.buffer.put(marker)
         let timer = executor.execute(after: timeout) {
             marker.fail(raising: FutureError(code: .timedOut, message: "the futures did not all complete in time"))
         }
-        return Iterator(buffer: buffer, marker: marker, timer: timer, remaining: inputs.count)
+        return Iterator(owner: owner, marker: marker, timer: TimerOwner(timer), remaining: inputs.count)
     }
 
     struct Iterator: AsyncIteratorProtocol {
         typealias Element = Future<T>
         typealias Failure = any Error
 
-        let buffer: CompletionBuffer<T>
+        /// Closes the buffer once the iteration is dropped, even if it was left early.
+        let owner: CompletionBufferOwner<T>
         let marker: Future<T>
-        let timer: ScheduledJob
+        /// Cancels the deadline once the iteration is dropped, even if it was left early.
+        let timer: TimerOwner
         var remaining: Int
         var isFinished = false
 
         mutating func next() async throws -> Future<T>? {
             guard !isFinished else { return nil }
-            guard remaining > 0, let future = await buffer.next() else {
+            guard remaining > 0, let future = await owner.buffer.next() else {
                 finish()
                 return nil
             }
@@ -89,8 +91,21 @@ struct TimedAsCompletedSequence<T: Sendable>: AsyncSequence, Sendable {
 
         private mutating func finish() {
             isFinished = true
-            timer.cancel()
+            timer.job.cancel()
             marker.fail(raising: CancellationError())
         }
+    }
+}
+
+/// Cancels its timer when the iteration that owns it is dropped.
+final class TimerOwner: Sendable {
+    let job: ScheduledJob
+
+    init(_ job: ScheduledJob) {
+        self.job = job
+    }
+
+    deinit {
+        job.cancel()
     }
 }

@@ -38,7 +38,8 @@ public func completionOrder<T: Sendable>(
 /// while let done = try order.next() { handle(done) }
 /// ```
 public struct CompletionOrder<T: Sendable>: Sendable {
-    private let buffer = CompletionBuffer<T>()
+    /// Closes the buffer once the iteration is dropped, even if it was left early.
+    private let owner = CompletionBufferOwner<T>()
     private let deadline: ContinuousClock.Instant?
     private var remaining: Int
 
@@ -46,7 +47,7 @@ public struct CompletionOrder<T: Sendable>: Sendable {
         self.deadline = deadline
         var count = 0
         for future in futures {
-            buffer.put(future)
+            owner.buffer.put(future)
             count += 1
         }
         self.remaining = count
@@ -64,7 +65,7 @@ public struct CompletionOrder<T: Sendable>: Sendable {
     @available(*, noasync, message: "Use 'asCompleted(_:)' with 'for await' instead.")
     public mutating func next() throws -> Future<T>? {
         guard remaining > 0 else { return nil }
-        guard let future = buffer.take(until: deadline) else {
+        guard let future = owner.buffer.take(until: deadline) else {
             if let deadline, deadline <= .now {
                 throw FutureError(
                     code: .timedOut, message: "\(remaining) of the futures did not complete before the deadline")

@@ -31,4 +31,19 @@ struct AsCompletedTimeoutTests {
         #expect(pending.future.isPending, "timing out cancels no input")
         pending.succeed(2)
     }
+
+    @Test(
+        "a loop left early removes its callbacks from the pending inputs and cancels its deadline",
+        .timeLimit(.minutes(1)))
+    func leftEarly() async throws {
+        let executor = TestExecutor()
+        let pending = Promise<Int>()
+        for try await done in asCompleted([pending.future, Future.succeeded(1)], timeout: .seconds(5), on: executor) {
+            #expect(done.isSucceeded)
+            break
+        }
+        #expect(pending.future.registeredCallbackCount == 0)
+        #expect(executor.pendingCount == 0)
+        pending.succeed(2)
+    }
 }

@@ -35,4 +35,15 @@ struct CompletionOrderTests {
         var order = completionOrder([Future<Int>]())
         #expect(try order.next() == nil)
     }
+
+    @Test("an iteration dropped early removes its callbacks from the pending inputs")
+    func droppedEarly() throws {
+        let pending = Promise<Int>()
+        do {
+            var order = completionOrder([pending.future, Future.succeeded(1)])
+            #expect(try order.next()?.isSucceeded == true)
+        }
+        #expect(pending.future.registeredCallbackCount == 0)
+        pending.succeed(2)
+    }
 }
