@@ -1,3 +1,4 @@
+import Dispatch
 import Futures
 import FuturesTesting
 import Testing
@@ -106,5 +107,18 @@ struct FutureFoldTests {
     func longReduce() throws {
         let inputs = (0..<100_000).map { Future.succeeded($0) }
         #expect(try Future.reduce(0, inputs) { $0 + $1 }.get() == 4_999_950_000)
+    }
+
+    @Test("reduce(into:) and fold give the input-order answer when inputs complete on many threads")
+    func concurrentCompletion() throws {
+        let count = 2_000
+        let promises = (0..<count).map { _ in Promise<Int>() }
+        let list = Future.reduce(into: [Int](), promises.map(\.future)) { $0.append($1) }
+        let folded = Future.succeeded(0).fold(promises.map(\.future), on: DispatchQueue.global()) {
+            Future.succeeded($0 &* 31 &+ $1)
+        }
+        DispatchQueue.concurrentPerform(iterations: count) { promises[$0].succeed($0) }
+        #expect(try list.get(timeout: .seconds(30)) == Array(0..<count))
+        #expect(try folded.get(timeout: .seconds(30)) == (0..<count).reduce(0) { $0 &* 31 &+ $1 })
     }
 }
