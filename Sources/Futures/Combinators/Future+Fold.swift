@@ -71,8 +71,8 @@ extension Future {
     ///
     /// The failure is deterministic, as with `combineFutures(_:failFast: true)`: the failure of the
     /// lowest-index failed input, reported as soon as every input before it has succeeded, with a
-    /// `reduce` frame whose `inputIndex` and `inputCount` name it. An error thrown by
-    /// `nextPartialResult` is raised at a `reduce` frame naming the input, and later inputs are
+    /// `Future.reduce` frame whose `inputIndex` and `inputCount` name it. An error thrown by
+    /// `nextPartialResult` is raised at a `Future.reduce` frame naming the input, and later inputs are
     /// left alone. Cancelling the result stops before the next step and cancels none of the
     /// inputs. SwiftNIO's `EventLoopFuture.reduce(_:_:on:_:)`.
     ///

@@ -3,11 +3,10 @@
 extension Future {
     /// Completes `promise` with this future's outcome when it completes.
     ///
-    /// A failure keeps this future's traceback and gains a `cascade` frame. Unlike
-    /// ``Promise/complete(with:)``, the promise is not marked as adopting, so a promise that is
-    /// released before this future completes is still abandoned; and a `nil` promise is allowed, so
-    /// that an optional promise passed down a call can be cascaded to without unwrapping. No
-    /// closure runs. SwiftNIO's `cascade(to:)`.
+    /// A failure keeps this future's traceback and gains a `cascade` frame. The registration keeps
+    /// the promise alive until this future completes. Unlike ``Promise/complete(with:)``, it is a
+    /// method of the future and accepts a `nil` promise, so that an optional promise passed down a
+    /// call can be cascaded to without unwrapping. No closure runs. SwiftNIO's `cascade(to:)`.
     ///
     /// ```swift
     /// func handle(_ request: Request, completing promise: Promise<Response>?) {
