@@ -61,7 +61,8 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
         operation = site.operation
     }
 
-    /// Creates a pending future for work submitted with `Future.async`, with its record.
+    /// Creates a pending future for work submitted with `Future.async`, whose callbacks and outcome
+    /// live in `work`'s storage.
     init(site: CallSite, work: WorkRecord) {
         word = Atomic(FutureWord.hasWorkRecord)
         line = site.line
@@ -69,7 +70,9 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
         functionStart = site.functionStart
         storage = FutureStorage.empty
         operation = site.operation
-        WorkRecord.register(work, for: self)
+        withUnsafeMutablePointer(to: &storage) {
+            _ = UnsafeMutableRawPointer($0).initializeMemory(as: WorkRecord.self, repeating: work, count: 1)
+        }
     }
 
     @inlinable
@@ -88,11 +91,18 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
     deinit {
         LockStripes.assertNoStripeHeld()
         let state = word.load(ordering: .acquiring)
-        if state & FutureWord.hasWorkRecord != 0 {
-            WorkRecord.unregister(for: self)
+        defer {
+            if state & FutureWord.hasWorkRecord != 0 {
+                withUnsafeMutablePointer(to: &storage) {
+                    _ = UnsafeMutableRawPointer($0).assumingMemoryBound(to: WorkRecord.self).deinitialize(count: 1)
+                }
+            }
         }
         if state & FutureWord.done != 0 {
-            destroyOutcome(failed: state & FutureWord.failed != 0)
+            // A trivial value (an `Int`, say) needs no destruction.
+            if state & FutureWord.failed != 0 || !_isPOD(Value.self) || !FutureStorage.fitsInline(Value.self) {
+                destroyOutcome(failed: state & FutureWord.failed != 0)
+            }
         } else if state & FutureWord.hasCallbacks != 0 {
             Self.abandon(CallbackList(slot: takeCallbacks()), createdAt: site)
         }
@@ -122,11 +132,9 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
     }
 
     /// Timing and identity of work submitted with `Future.async`, `nil` for other futures.
-    ///
-    /// Kept in a side table rather than a stored property, so that the futures of ordinary
-    /// stages stay small.
     var work: WorkRecord? {
-        word.load(ordering: .relaxed) & FutureWord.hasWorkRecord != 0 ? WorkRecord.record(for: self) : nil
+        guard word.load(ordering: .relaxed) & FutureWord.hasWorkRecord != 0 else { return nil }
+        return withUnsafeBytes(of: storage) { $0.load(as: WorkRecord.self) }
     }
 
     @usableFromInline
@@ -185,29 +193,55 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
 
     // MARK: - Storage
 
+    /// Runs `body` with the storage that holds the callbacks and the outcome: this future's own, or
+    /// its work record's for `Future.async` work (the bit is set at creation and never changes).
+    @inlinable
+    func withStorage<R>(_ body: (UnsafeMutableRawPointer) -> R) -> R {
+        if word.load(ordering: .relaxed) & FutureWord.hasWorkRecord != 0 {
+            return withWorkStorage(body)
+        }
+        return withUnsafeMutablePointer(to: &storage) { body(UnsafeMutableRawPointer($0)) }
+    }
+
+    @usableFromInline
+    func withWorkStorage<R>(_ body: (UnsafeMutableRawPointer) -> R) -> R {
+        let record = withUnsafeBytes(of: storage) { $0.load(as: WorkRecord.self) }
+        return withUnsafeMutablePointer(to: &record.storage) { body(UnsafeMutableRawPointer($0)) }
+    }
+
+    /// Runs `body` with a read-only view of the storage, for readers that loaded DONE.
+    @inlinable
+    func withStorageBytes<R>(_ body: (UnsafeRawPointer) -> R) -> R {
+        if word.load(ordering: .relaxed) & FutureWord.hasWorkRecord != 0 {
+            return withWorkStorageBytes(body)
+        }
+        return withUnsafeBytes(of: storage) { body($0.baseAddress.unsafelyUnwrapped) }
+    }
+
+    @usableFromInline
+    func withWorkStorageBytes<R>(_ body: (UnsafeRawPointer) -> R) -> R {
+        let record = withUnsafeBytes(of: storage) { $0.load(as: WorkRecord.self) }
+        return withUnsafeBytes(of: record.storage) { body($0.baseAddress.unsafelyUnwrapped) }
+    }
+
     /// Moves the registered callbacks out of `storage`; the caller owns it and the word says
     /// there are some.
     @inlinable
     func takeCallbacks() -> Callback<Value> {
-        withUnsafeMutablePointer(to: &storage) {
-            UnsafeMutableRawPointer($0).assumingMemoryBound(to: Callback<Value>.self).move()
-        }
+        withStorage { $0.assumingMemoryBound(to: Callback<Value>.self).move() }
     }
 
     /// Moves `callbacks` into `storage`, which the caller owns and which holds nothing.
     @inlinable
     func storeCallbacks(_ callbacks: Callback<Value>) {
         assert(MemoryLayout<Callback<Value>>.size <= MemoryLayout<FutureStorage.Words>.size)
-        withUnsafeMutablePointer(to: &storage) {
-            UnsafeMutableRawPointer($0).assumingMemoryBound(to: Callback<Value>.self).initialize(to: callbacks)
-        }
+        withStorage { $0.assumingMemoryBound(to: Callback<Value>.self).initialize(to: callbacks) }
     }
 
     /// Writes the outcome into `storage`, which the caller owns and which holds nothing.
     @inlinable
     func storeOutcome(_ outcome: Outcome<Value>) {
-        withUnsafeMutablePointer(to: &storage) {
-            let raw = UnsafeMutableRawPointer($0)
+        withStorage { raw in
             switch outcome {
             case .success(let value):
                 if FutureStorage.fitsInline(Value.self) {
@@ -224,8 +258,7 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
     /// A copy of the outcome in `storage`, which a load of `state` with DONE made readable.
     @inlinable
     func loadOutcome(_ state: UInt32) -> Outcome<Value> {
-        withUnsafeBytes(of: storage) { bytes in
-            let raw = bytes.baseAddress.unsafelyUnwrapped
+        withStorageBytes { raw in
             if state & FutureWord.failed != 0 {
                 return .failure(raw.assumingMemoryBound(to: TracebackNode.self).pointee)
             }
@@ -238,14 +271,13 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
 
     /// Destroys the outcome in `storage`, once, in `deinit`.
     private func destroyOutcome(failed: Bool) {
-        withUnsafeMutablePointer(to: &storage) {
-            let raw = UnsafeMutableRawPointer($0)
+        withStorage { raw in
             if failed {
-                raw.assumingMemoryBound(to: TracebackNode.self).deinitialize(count: 1)
+                _ = raw.assumingMemoryBound(to: TracebackNode.self).deinitialize(count: 1)
             } else if FutureStorage.fitsInline(Value.self) {
-                raw.assumingMemoryBound(to: Value.self).deinitialize(count: 1)
+                _ = raw.assumingMemoryBound(to: Value.self).deinitialize(count: 1)
             } else {
-                raw.assumingMemoryBound(to: ValueBox<Value>.self).deinitialize(count: 1)
+                _ = raw.assumingMemoryBound(to: ValueBox<Value>.self).deinitialize(count: 1)
             }
         }
     }

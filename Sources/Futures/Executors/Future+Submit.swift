@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Darwin)
 import Darwin
 #elseif canImport(Glibc)
@@ -195,15 +197,10 @@ extension Future: CancelRequestSource {}
 
 /// Hands out process-unique, increasing task ids.
 enum TaskIDs {
-    private static let lock = Lock()
-    // Guarded by `lock`.
-    nonisolated(unsafe) private static var last: UInt64 = 0
+    private static let last = Atomic<UInt64>(0)
 
     static func next() -> UInt64 {
-        lock.withLock {
-            last += 1
-            return last
-        }
+        last.add(1, ordering: .relaxed).newValue
     }
 }
 
