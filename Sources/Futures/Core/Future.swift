@@ -546,4 +546,3 @@ final class ValueBox<Value>: @unchecked Sendable {
         self.value = value
     }
 }
-
