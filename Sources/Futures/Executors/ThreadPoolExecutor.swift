@@ -24,6 +24,10 @@
 /// - `Future.async(on:)` and every continuation bound to the pool (`map(on: pool)`, ...) fail their
 ///   future with ``FutureError/Code/executorShutdown``: they submit through ``tryExecute(_:)``,
 ///   which returns `false`.
+/// - The timer-based operators on the pool (`timeout(after:on:)`, `delay(by:on:)`,
+///   `Future.succeeded(_:after:on:)`, `Future.sleep(for:on:)`, the waits of `retry`) fail their
+///   future with ``FutureError/Code/executorShutdown`` at once, without cancelling the source:
+///   they schedule through ``tryExecute(after:_:)``, which returns `nil`.
 /// - Callbacks registered with `onComplete(on: pool)`, `onSuccess(on:)` or `onFailure(on:)` run on
 ///   the thread that completes the future instead, so that none is lost.
 /// - Raw ``execute(_:)`` and ``execute(after:_:)`` calls hand the job to ``FutureExecutor/inline``:
@@ -127,11 +131,31 @@ public final class ThreadPoolExecutor: SchedulingExecutor, Sendable {
     /// - Returns: A handle that cancels the job if it has not started.
     @discardableResult
     public func execute(after delay: Duration, _ job: @escaping @Sendable () -> Void) -> ScheduledJob {
-        let deadline = delay > .zero ? ContinuousClock.now + delay : ContinuousClock.now
-        guard let token = core.schedule(at: deadline, job) else {
+        guard let scheduled = tryExecute(after: delay, job) else {
             InlineExecutor().execute(job)
             return ScheduledJob {}
         }
+        return scheduled
+    }
+
+    /// Schedules `job` like ``execute(after:_:)``, or returns `nil` without scheduling it if the
+    /// pool has shut down.
+    ///
+    /// The timer-based operators schedule through this method, and fail their future with
+    /// ``FutureError/Code/executorShutdown`` when it returns `nil`.
+    ///
+    /// ```swift
+    /// if pool.tryExecute(after: .seconds(1), { refresh() }) == nil { print("the pool has shut down") }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - delay: How long to wait before running the job.
+    ///   - job: The work to run.
+    /// - Returns: A handle that cancels the job if it has not started, or `nil` if the pool has
+    ///   shut down.
+    public func tryExecute(after delay: Duration, _ job: @escaping @Sendable () -> Void) -> ScheduledJob? {
+        let deadline = delay > .zero ? ContinuousClock.now + delay : ContinuousClock.now
+        guard let token = core.schedule(at: deadline, job) else { return nil }
         return ScheduledJob { [core] in core.cancel(token) }
     }
 
