@@ -114,4 +114,24 @@ struct TimersOnAShutDownPoolTests {
         let message = (result.error as? FutureError)?.message ?? ""
         #expect(message.contains("attempt 2 of 3"))
     }
+
+    @Test("an executor map whose timer executor has shut down fails at once with executorShutdown")
+    func executorMapTimer() {
+        let pool = Self.shutDownPool()
+        let executor = TestExecutor()
+        let mapped = executor.map([1, 2], timeout: .seconds(5), timer: pool) { $0 * 2 }
+        #expect(Self.code(mapped) == .executorShutdown)
+    }
+
+    @Test("asCompleted with a deadline on a shut-down pool throws executorShutdown", .timeLimit(.minutes(1)))
+    func asCompletedDeadline() async throws {
+        let pool = Self.shutDownPool()
+        let pending = Promise<Int>()
+        var iterator = asCompleted([pending.future], timeout: .seconds(5), on: pool).makeAsyncIterator()
+        await #expect {
+            try await iterator.next()
+        } throws: { ($0 as? FutureError)?.code == .executorShutdown }
+        #expect(pending.future.isPending)
+        pending.succeed(1)
+    }
 }
