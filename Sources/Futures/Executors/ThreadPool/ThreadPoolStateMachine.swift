@@ -30,7 +30,7 @@ struct ThreadPoolStateMachine {
     }
 
     private(set) var lifecycle = Lifecycle.running
-    private var ready = JobQueue()
+    private var ready = FIFOQueue<@Sendable () -> Void>()
     private var delayed = DelayedJobHeap()
     private var liveThreads: Int
     /// Threads sleeping on the work condition: idle workers and workers blocked in a wait.
@@ -115,33 +115,5 @@ struct ThreadPoolStateMachine {
         guard liveThreads == 0 else { return false }
         lifecycle = .terminated
         return true
-    }
-}
-
-// MARK: - Ready queue
-
-/// A first-in, first-out queue of jobs that reuses its storage.
-struct JobQueue {
-    private var storage: [(@Sendable () -> Void)?] = []
-    private var head = 0
-
-    var isEmpty: Bool { head == storage.count }
-
-    mutating func append(_ job: @escaping @Sendable () -> Void) {
-        storage.append(job)
-    }
-
-    mutating func popFirst() -> (@Sendable () -> Void)? {
-        guard head < storage.count else { return nil }
-        let job = storage[head].take()
-        head += 1
-        if head == storage.count {
-            storage.removeAll(keepingCapacity: storage.count <= 4096)
-            head = 0
-        } else if head >= 4096 && head * 2 >= storage.count {
-            storage.removeFirst(head)
-            head = 0
-        }
-        return job
     }
 }

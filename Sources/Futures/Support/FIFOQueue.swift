@@ -1,0 +1,41 @@
+/// A first-in, first-out queue over one array and a head index, reusing its storage.
+///
+/// Popping clears the slot, so a popped element is released at once; the storage is compacted
+/// when the queue empties, or when more than half of it (and at least `compactionThreshold`
+/// slots) lies before the head.
+package struct FIFOQueue<Element> {
+    /// Slots before `head` have been popped and hold `nil`.
+    private var storage: [Element?] = []
+    private var head = 0
+    /// How many popped slots may lie before the head before the storage is compacted.
+    private static var compactionThreshold: Int { 4096 }
+
+    /// Creates an empty queue.
+    package init() {}
+
+    /// Whether the queue holds no element.
+    package var isEmpty: Bool { head == storage.count }
+
+    /// How many elements the queue holds.
+    package var count: Int { storage.count - head }
+
+    /// Adds `element` at the back. O(1) amortised.
+    package mutating func append(_ element: Element) {
+        storage.append(element)
+    }
+
+    /// Removes and returns the front element, or returns `nil` if the queue is empty. O(1) amortised.
+    package mutating func popFirst() -> Element? {
+        guard head < storage.count else { return nil }
+        let element = storage[head].take()
+        head += 1
+        if head == storage.count {
+            storage.removeAll(keepingCapacity: storage.count <= Self.compactionThreshold)
+            head = 0
+        } else if head >= Self.compactionThreshold && head * 2 >= storage.count {
+            storage.removeFirst(head)
+            head = 0
+        }
+        return element
+    }
+}
