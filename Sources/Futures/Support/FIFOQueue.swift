@@ -19,12 +19,16 @@ package struct FIFOQueue<Element> {
     /// How many elements the queue holds.
     package var count: Int { storage.count - head }
 
-    /// Adds `element` at the back. O(1) amortised.
+    /// Adds `element` at the back.
+    ///
+    /// O(1) amortised.
     package mutating func append(_ element: Element) {
         storage.append(element)
     }
 
-    /// Removes and returns the front element, or returns `nil` if the queue is empty. O(1) amortised.
+    /// Removes and returns the front element, or returns `nil` if the queue is empty.
+    ///
+    /// O(1) amortised.
     package mutating func popFirst() -> Element? {
         guard head < storage.count else { return nil }
         let element = storage[head].take()

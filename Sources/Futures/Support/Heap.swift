@@ -17,19 +17,25 @@ package struct Heap<Element: Comparable> {
     /// The smallest element, or `nil` if the heap is empty.
     package var first: Element? { elements.first }
 
-    /// Adds `element`. O(log n).
+    /// Adds `element`.
+    ///
+    /// O(log n).
     package mutating func insert(_ element: Element) {
         elements.append(element)
         siftUp(elements.count - 1)
     }
 
-    /// Removes and returns the smallest element, or returns `nil` if the heap is empty. O(log n).
+    /// Removes and returns the smallest element, or returns `nil` if the heap is empty.
+    ///
+    /// O(log n).
     package mutating func popFirst() -> Element? {
         guard !elements.isEmpty else { return nil }
         return removeFirst()
     }
 
-    /// Removes and returns the smallest element. O(log n).
+    /// Removes and returns the smallest element.
+    ///
+    /// O(log n).
     @discardableResult
     package mutating func removeFirst() -> Element {
         precondition(!elements.isEmpty, "removeFirst() was called on an empty heap.")
@@ -39,7 +45,9 @@ package struct Heap<Element: Comparable> {
         return removed
     }
 
-    /// Removes every element that `shouldRemove` selects, then restores heap order. O(n).
+    /// Removes every element that `shouldRemove` selects, then restores heap order.
+    ///
+    /// O(n).
     package mutating func removeAll(where shouldRemove: (Element) throws -> Bool) rethrows {
         try elements.removeAll(where: shouldRemove)
         for index in stride(from: elements.count / 2 - 1, through: 0, by: -1) {
