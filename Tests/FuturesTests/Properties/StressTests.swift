@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Futures
+import Synchronization
 import Testing
 
 /// Eight threads race completion, callback registration and removal, cancellation, timeouts and
