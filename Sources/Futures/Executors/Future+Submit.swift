@@ -145,19 +145,11 @@ public struct CancellationRequest: Sendable {
     }
 
     /// Whether `cancel()` has been called on the work's future.
-    ///
-    /// ```swift
-    /// if cancellation.isRequested { return partialResult }
-    /// ```
     public var isRequested: Bool { source.isCancelRequested }
 
     /// Throws `CancellationError` if `cancel()` has been called on the work's future.
     ///
     /// Thrown out of the work, the error marks the future as cancelled (``Future/isCancelled``).
-    ///
-    /// ```swift
-    /// try cancellation.checkCancellation()
-    /// ```
     ///
     /// - Throws: `CancellationError` if cancellation was requested.
     public func checkCancellation() throws {
