@@ -42,4 +42,24 @@ package struct FIFOQueue<Element> {
         }
         return element
     }
+
+    /// Takes every element that `shouldRemove` selects out of the queue and returns them in queue
+    /// order; the others keep their order.
+    ///
+    /// O(n).
+    package mutating func removeAll(where shouldRemove: (Element) throws -> Bool) rethrows -> [Element] {
+        var kept: [Element?] = []
+        var removed: [Element] = []
+        for case let element? in storage[head...] {
+            if try shouldRemove(element) {
+                removed.append(element)
+            } else {
+                kept.append(element)
+            }
+        }
+        guard !removed.isEmpty else { return [] }
+        storage = kept
+        head = 0
+        return removed
+    }
 }
