@@ -52,4 +52,18 @@ struct FIFOQueueTests {
         #expect(released == nil)
         #expect(queue.count == 1)
     }
+
+    @Test("removeAll(where:) takes the selected elements out in queue order and keeps the rest in order")
+    func removeAllKeepsOrder() {
+        var queue = FIFOQueue<Int>()
+        for value in 0..<10 { queue.append(value) }
+        _ = queue.popFirst()
+        _ = queue.popFirst()
+        let removed = queue.removeAll { $0 % 3 == 0 }
+        #expect(removed == [3, 6, 9])
+        var rest: [Int] = []
+        while let value = queue.popFirst() { rest.append(value) }
+        #expect(rest == [2, 4, 5, 7, 8])
+        #expect(queue.removeAll { _ in true }.isEmpty)
+    }
 }
