@@ -13,12 +13,14 @@ import Musl
 // instructions. `storage` holds the registered callbacks while pending and the outcome once done;
 // it is written only by the thread that set BUSY and published by the store that clears it
 // (release), and read by others only after they load DONE (acquire), when it no longer changes.
-// No thread holds BUSY while it runs user code, allocates a user value or releases anything a user
-// may own: callbacks taken or removed are run or dropped after the word is stored back.
+// No thread holds BUSY while it runs user code or releases anything a user may own: callbacks
+// taken or removed are run or dropped after the word is stored back. Other threads that find BUSY
+// yield until it clears; they never wait on user code.
 //
 // Destroying a future needs no generic metadata look-up: every stored property has a fixed,
 // non-generic type, and `deinit` destroys the value in `storage` through `Value`'s own metadata,
-// which the class metadata holds.
+// which the class metadata holds. `Future.async` work keeps its callbacks and outcome in its work
+// record instead, and `storage` holds the record.
 /// The read side of an asynchronous result: a value or an error that arrives later.
 ///
 /// A future starts pending and completes exactly once. Build pipelines with ``map(on:fileID:line:function:_:)``,
