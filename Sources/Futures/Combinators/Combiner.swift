@@ -86,29 +86,57 @@ struct Combiner<Element: Sendable, Output: Sendable> {
             Self.register(future, CombineCallback<L, Output>(state: state, index: index))
             return true
         }
-        switch future.doneOutcome {
-        case .success(let value):
-            if failure == nil { values.append(L.element(value)) }
-            return true
-        case .failure(let node):
-            if L.storesFailures {
-                values.append(L.element(failure: node))
-                return true
-            }
-            guard failure == nil else { return true }
-            failure = (index, node)
-            values = []
-            // Every input before this one succeeded: a fail-fast combine has its answer.
-            return !failFast
-        case nil:
-            let state = CombineState(
-                site: site, count: count, failFast: failFast, assemble: assemble,
-                start: index, values: values, failure: failure)
-            values = []
-            self.state = state
-            Self.register(future, CombineCallback<L, Output>(state: state, index: index))
-            return true
+        // Read a done input without building an `Outcome`: this code runs unspecialised, once per
+        // input, and an `Outcome<T>` would cost a generic metadata look-up each time.
+        var decided = false
+        let done = future.readIfDone(
+            success: { value in
+                if failure == nil { values.append(L.element(value)) }
+            },
+            failure: { node in
+                if L.storesFailures {
+                    values.append(L.element(failure: node))
+                    return
+                }
+                guard failure == nil else { return }
+                failure = (index, node)
+                values = []
+                // Every input before this one succeeded: a fail-fast combine has its answer.
+                decided = failFast
+            })
+        if done { return !decided }
+        let state = CombineState(
+            site: site, count: count, failFast: failFast, assemble: assemble,
+            start: index, values: values, failure: failure)
+        values = []
+        self.state = state
+        Self.register(future, CombineCallback<L, Output>(state: state, index: index))
+        return true
+    }
+
+    /// Adds the next input of a combine that keeps values as they are: ``add(_:_:)`` with
+    /// `KeepValue`, written without the lift so that an input that is already done costs no
+    /// generic metadata or witness-table look-up when this runs unspecialised.
+    @inline(__always)
+    mutating func add(keeping future: Future<Element>) -> Bool {
+        if state != nil || !future.isDone {
+            return add(future, KeepValue<Element>.self)
         }
+        let index = added
+        var decided = false
+        let done = future.readIfDone(
+            success: { value in
+                if failure == nil { values.append(value) }
+            },
+            failure: { node in
+                guard failure == nil else { return }
+                failure = (index, node)
+                values = []
+                decided = failFast
+            })
+        guard done else { return add(future, KeepValue<Element>.self) }
+        added += 1
+        return !decided
     }
 
     /// Registers `callback`; a fail-fast combine owns the registration, to remove it once decided.

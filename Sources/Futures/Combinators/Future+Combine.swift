@@ -49,7 +49,7 @@ public func combineFutures<T: Sendable>(
         assemble: { $0 }
     )
     for input in inputs {
-        guard combiner.add(input, KeepValue<T>.self) else { break }
+        guard combiner.add(keeping: input) else { break }
     }
     return combiner.finish()
 }

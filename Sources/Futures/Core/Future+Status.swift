@@ -13,6 +13,7 @@ extension Future {
     ///   - line: The line of the call site; defaults to the caller's.
     ///   - function: The function of the call site; defaults to the caller's.
     /// - Returns: A completed future.
+    @inlinable
     public static func succeeded(
         _ value: Value,
         fileID: StaticString = #fileID,
@@ -34,6 +35,7 @@ extension Future {
     ///   - line: The line of the call site; defaults to the caller's.
     ///   - function: The function of the call site; defaults to the caller's.
     /// - Returns: A completed future.
+    @inlinable
     public static func failed(
         _ error: any Error,
         fileID: StaticString = #fileID,

@@ -55,7 +55,7 @@ extension FutureExecutor {
         }
         var combiner = Combiner<T, [T]>(site: site, count: jobs.count, failFast: true, assemble: { $0 })
         for job in jobs {
-            guard combiner.add(job, KeepValue<T>.self) else { break }
+            guard combiner.add(keeping: job) else { break }
         }
         let result = combiner.finish()
         result.register(
