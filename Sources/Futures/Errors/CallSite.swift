@@ -56,6 +56,7 @@ enum Operation: UInt8, Sendable {
     case delay
     case retry
     case wrapTask
+    case bridge
 
     var name: String {
         switch self {
@@ -81,6 +82,7 @@ enum Operation: UInt8, Sendable {
         case .delay: "delay"
         case .retry: "retry"
         case .wrapTask: "Future.init(_:)"
+        case .bridge: "bridge"
         }
     }
 }

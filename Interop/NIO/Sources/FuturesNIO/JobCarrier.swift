@@ -1,0 +1,105 @@
+import Futures
+import NIOConcurrencyHelpers
+import NIOCore
+import Synchronization
+
+/// What became of one job handed to an event loop: waiting, started, cancelled by its owner, or
+/// dropped by the loop without running.
+// The only state is the atomic; every transition is a compare-and-swap from `waiting`, so exactly
+// one of them wins.
+final class JobTicket: @unchecked Sendable {
+    private static let waiting: UInt8 = 0
+    private static let started: UInt8 = 1
+    private static let cancelled: UInt8 = 2
+    private static let dropped: UInt8 = 3
+
+    private let state = Atomic<UInt8>(JobTicket.waiting)
+
+    /// Moves from waiting to `next`; `false` if another transition came first.
+    private func leaveWaiting(for next: UInt8) -> Bool {
+        state.compareExchange(expected: Self.waiting, desired: next, ordering: .acquiringAndReleasing).exchanged
+    }
+
+    /// Claims the job for running; `false` if it was cancelled, dropped or already started.
+    func start() -> Bool { leaveWaiting(for: Self.started) }
+
+    /// Cancels the job for its owner; `false` if it started or was dropped first.
+    func cancel() -> Bool { leaveWaiting(for: Self.cancelled) }
+
+    /// Records that the loop released the job without running it; `false` if something came first.
+    func drop() -> Bool { leaveWaiting(for: Self.dropped) }
+
+    /// Whether the loop released the job without running it.
+    var wasDropped: Bool { state.load(ordering: .acquiring) == Self.dropped }
+}
+
+/// The job as the loop holds it. A loop that refuses work releases the closure that captured the
+/// carrier without calling it; the carrier's `deinit` turns that release into a recorded drop, and
+/// for delayed jobs runs the job at once (early rather than never).
+final class JobCarrier: Sendable {
+    let ticket: JobTicket
+    let job: @Sendable () -> Void
+    let runIfDropped: Bool
+
+    init(ticket: JobTicket, job: @escaping @Sendable () -> Void, runIfDropped: Bool) {
+        self.ticket = ticket
+        self.job = job
+        self.runIfDropped = runIfDropped
+    }
+
+    /// Runs the job, unless it was cancelled or already ran.
+    func run() {
+        if ticket.start() {
+            job()
+        }
+    }
+
+    deinit {
+        guard ticket.drop(), runIfDropped else { return }
+        InlineExecutor().execute(job)
+    }
+}
+
+// MARK: - Loops known to have shut down
+
+/// The loops that have refused a job, so that later jobs are refused here without asking NIO again
+/// (NIO prints an error line for every job that a shut-down loop refuses).
+///
+/// A loop that has shut down never accepts work again. Entries hold the loop weakly and are
+/// matched by identity, so a new loop at a released loop's address is not mistaken for it.
+// `count` mirrors the number of entries in `loops`, updated under the lock; it is read without
+// the lock only as a hint that lets `contains` skip the lock while no loop has ever shut down.
+final class ShutDownLoops: @unchecked Sendable {
+    static let shared = ShutDownLoops()
+
+    private struct Entry {
+        weak var loop: (any EventLoop)?
+    }
+
+    private let count = Atomic<Int>(0)
+    private let loops = NIOLockedValueBox<[ObjectIdentifier: Entry]>([:])
+
+    /// Whether `loop` has refused a job before.
+    func contains(_ loop: any EventLoop) -> Bool {
+        guard count.load(ordering: .relaxed) > 0 else { return false }
+        let key = ObjectIdentifier(loop)
+        return loops.withLockedValue { loops in
+            guard let entry = loops[key] else { return false }
+            if entry.loop === loop { return true }
+            if entry.loop == nil {
+                loops[key] = nil
+                count.store(loops.count, ordering: .relaxed)
+            }
+            return false
+        }
+    }
+
+    /// Records that `loop` refused a job.
+    func insert(_ loop: any EventLoop) {
+        loops.withLockedValue { loops in
+            loops = loops.filter { $0.value.loop != nil }
+            loops[ObjectIdentifier(loop)] = Entry(loop: loop)
+            count.store(loops.count, ordering: .relaxed)
+        }
+    }
+}
