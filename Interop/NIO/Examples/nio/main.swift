@@ -56,5 +56,11 @@ if let traceback = broken.traceback {
     print("A quote failed:")
     print(traceback)
 }
+do {
+    _ = try broken.eventLoopFuture(on: loop).wait()
+} catch {
+    print()
+    print("NIO sees the original error, without the traceback: \(error)")
+}
 
 try group.syncShutdownGracefully()

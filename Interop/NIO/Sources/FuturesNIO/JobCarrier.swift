@@ -33,8 +33,9 @@ final class JobTicket: @unchecked Sendable {
     var wasDropped: Bool { state.load(ordering: .acquiring) == Self.dropped }
 }
 
-/// The job as the loop holds it. A loop that refuses work releases the closure that captured the
-/// carrier without calling it; the carrier's `deinit` turns that release into a recorded drop, and
+/// The job as the loop holds it.
+///
+/// A loop that refuses work releases the closure that captured the carrier without calling it; the carrier's `deinit` turns that release into a recorded drop, and
 /// for delayed jobs runs the job at once (early rather than never).
 final class JobCarrier: Sendable {
     let ticket: JobTicket

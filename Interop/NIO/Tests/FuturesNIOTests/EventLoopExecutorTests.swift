@@ -5,7 +5,8 @@ import NIOEmbedded
 import NIOPosix
 import Testing
 
-@Suite("EventLoopExecutor: an event loop runs jobs, delayed jobs, timeouts and retries, and refuses work once shut down")
+@Suite(
+    "EventLoopExecutor: an event loop runs jobs, delayed jobs, timeouts and retries, and refuses work once shut down")
 struct EventLoopExecutorTests {
     // MARK: - Embedded loop (deterministic)
 
