@@ -80,12 +80,12 @@ public struct EventLoopExecutor: SchedulingExecutor {
         if ShutDownLoops.shared.contains(eventLoop) { return false }
         let ticket = JobTicket()
         do {
-            let carrier = JobCarrier(ticket: ticket, job: job, runIfDropped: false)
+            let carrier = JobCarrier(ticket: ticket, job: job)
             eventLoop.execute { carrier.run() }
         }
         // A loop that refuses a job releases it before `execute` returns (NIO drops it on the spot),
-        // and with it the carrier, which records the drop.
-        if ticket.wasDropped {
+        // and with it the carrier, which records the refusal.
+        guard ticket.settle() else {
             ShutDownLoops.shared.insert(eventLoop)
             return false
         }
@@ -125,20 +125,26 @@ public struct EventLoopExecutor: SchedulingExecutor {
     /// - Returns: A handle that cancels the job if it has not started.
     @discardableResult
     public func execute(after delay: Duration, _ job: @escaping @Sendable () -> Void) -> ScheduledJob {
-        if ShutDownLoops.shared.contains(eventLoop) {
-            InlineExecutor().execute(job)
-            return ScheduledJob {}
+        if let scheduled = schedule(after: delay, job) {
+            return scheduled
         }
+        InlineExecutor().execute(job)
+        return ScheduledJob {}
+    }
+
+    /// Hands `job` to `EventLoop.scheduleCallback(in:handler:)`; `nil` if the loop refused it.
+    private func schedule(after delay: Duration, _ job: @escaping @Sendable () -> Void) -> ScheduledJob? {
+        if ShutDownLoops.shared.contains(eventLoop) { return nil }
         let ticket = JobTicket()
         let callback: NIOScheduledCallback?
         do {
-            let handler = DelayedJobHandler(carrier: JobCarrier(ticket: ticket, job: job, runIfDropped: true))
+            let handler = DelayedJobHandler(carrier: JobCarrier(ticket: ticket, job: job))
             callback = try? eventLoop.scheduleCallback(in: TimeAmount(max(delay, .zero)), handler: handler)
         }
-        guard let callback, !ticket.wasDropped else {
-            // Refused: the loop released the handler before returning, and the carrier ran the job.
+        // A loop that refuses the job releases the handler, or cancels it, before returning.
+        guard let callback, ticket.settle() else {
             ShutDownLoops.shared.insert(eventLoop)
-            return ScheduledJob {}
+            return nil
         }
         return ScheduledJob {
             if ticket.cancel() {
@@ -210,6 +216,6 @@ private struct DelayedJobHandler: NIOScheduledCallbackHandler, Sendable {
     }
 
     func didCancelScheduledCallback(eventLoop: some EventLoop) {
-        carrier.run()
+        carrier.loopCancelled()
     }
 }

@@ -1,49 +1,62 @@
 import Futures
 import Synchronization
 
-/// What became of one job handed to an event loop: waiting, started, cancelled by its owner, or
-/// dropped by the loop without running.
-// The only state is the atomic; every transition is a compare-and-swap from `waiting`, so exactly
-// one of them wins.
+/// What became of one job handed to an event loop.
+///
+/// A job starts `unsettled` while it is being submitted. The submitter then settles it: `accepted`
+/// if the loop kept it, or it finds it `refused` (the loop released it during the submission). An
+/// accepted job ends `started` or `cancelled`, exactly once: every transition is a
+/// compare-and-swap, so two parties never both win.
+// The only state is the atomic.
 final class JobTicket: @unchecked Sendable {
-    private static let waiting: UInt8 = 0
-    private static let started: UInt8 = 1
-    private static let cancelled: UInt8 = 2
-    private static let dropped: UInt8 = 3
+    private static let unsettled: UInt8 = 0
+    private static let accepted: UInt8 = 1
+    private static let refused: UInt8 = 2
+    private static let started: UInt8 = 3
+    private static let cancelled: UInt8 = 4
 
-    private let state = Atomic<UInt8>(JobTicket.waiting)
+    private let state = Atomic<UInt8>(JobTicket.unsettled)
 
-    /// Moves from waiting to `next`; `false` if another transition came first.
-    private func leaveWaiting(for next: UInt8) -> Bool {
-        state.compareExchange(expected: Self.waiting, desired: next, ordering: .acquiringAndReleasing).exchanged
+    private func move(from old: UInt8, to new: UInt8) -> Bool {
+        state.compareExchange(expected: old, desired: new, ordering: .acquiringAndReleasing).exchanged
     }
 
-    /// Claims the job for running; `false` if it was cancelled, dropped or already started.
-    func start() -> Bool { leaveWaiting(for: Self.started) }
+    /// Called by the submitter once the loop has returned: `true` if the loop kept the job (it may
+    /// even have run it already), `false` if it refused it.
+    func settle() -> Bool {
+        move(from: Self.unsettled, to: Self.accepted) || state.load(ordering: .acquiring) != Self.refused
+    }
 
-    /// Cancels the job for its owner; `false` if it started or was dropped first.
-    func cancel() -> Bool { leaveWaiting(for: Self.cancelled) }
+    /// Claims the job for running; `false` if it was cancelled or already claimed.
+    func start() -> Bool {
+        move(from: Self.accepted, to: Self.started) || move(from: Self.unsettled, to: Self.started)
+    }
 
-    /// Records that the loop released the job without running it; `false` if something came first.
-    func drop() -> Bool { leaveWaiting(for: Self.dropped) }
+    /// Cancels an accepted job for its owner; `false` if it already started.
+    func cancel() -> Bool {
+        move(from: Self.accepted, to: Self.cancelled)
+    }
 
-    /// Whether the loop released the job without running it.
-    var wasDropped: Bool { state.load(ordering: .acquiring) == Self.dropped }
+    /// Called when the loop releases the job: `true` if it did so during the submission, which
+    /// is how NIO refuses work.
+    func release() -> Bool {
+        move(from: Self.unsettled, to: Self.refused)
+    }
 }
 
 /// The job as the loop holds it.
 ///
-/// A loop that refuses work releases the closure that captured the carrier without calling it; the carrier's `deinit` turns that release into a recorded drop, and
-/// for delayed jobs runs the job at once (early rather than never).
+/// A loop that refuses work releases the closure that captured the carrier without calling it,
+/// before the submission returns; the carrier's `deinit` records that as a refusal. A loop that
+/// releases an accepted job without running or cancelling it would drop it silently; the carrier
+/// runs such a job then, through `.inline`: early rather than never.
 final class JobCarrier: Sendable {
     let ticket: JobTicket
     let job: @Sendable () -> Void
-    let runIfDropped: Bool
 
-    init(ticket: JobTicket, job: @escaping @Sendable () -> Void, runIfDropped: Bool) {
+    init(ticket: JobTicket, job: @escaping @Sendable () -> Void) {
         self.ticket = ticket
         self.job = job
-        self.runIfDropped = runIfDropped
     }
 
     /// Runs the job, unless it was cancelled or already ran.
@@ -53,8 +66,18 @@ final class JobCarrier: Sendable {
         }
     }
 
+    /// Called when the loop cancels the job (NIO does at shutdown): a refusal during the
+    /// submission; afterwards, the job runs now, early rather than never, unless its owner
+    /// cancelled it first.
+    func loopCancelled() {
+        if !ticket.release() {
+            run()
+        }
+    }
+
     deinit {
-        guard ticket.drop(), runIfDropped else { return }
-        InlineExecutor().execute(job)
+        if !ticket.release(), ticket.start() {
+            InlineExecutor().execute(job)
+        }
     }
 }
