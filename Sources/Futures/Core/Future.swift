@@ -1,6 +1,7 @@
-// All mutable state (`state`, `flags`) is read and written only under the lock
-// stripe of this object (`LockStripes.mutex(for: self)`), and no locked section locks another
-// stripe or calls user code.
+// All mutable state (`state`, `flags`) is read and written only under the lock stripe of this
+// object (`LockStripes.mutex(for: self)`). No locked section locks another stripe, runs user code or
+// releases anything a user may own: callbacks taken or removed under the lock are run or dropped
+// after it (debug builds assert this, see `lockStripe()`).
 /// The read side of an asynchronous result: a value or an error that arrives later.
 ///
 /// A future starts pending and completes exactly once. Build pipelines with ``map(on:fileID:line:function:_:)``,
@@ -60,6 +61,7 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
     }
 
     deinit {
+        LockStripes.assertNoStripeHeld()
         if hasWorkRecord {
             WorkRecord.unregister(for: self)
         }
@@ -103,8 +105,8 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
     @inlinable
     func withLock<T>(_ body: () throws -> T) rethrows -> T {
         let mutex = LockStripes.mutex(for: self)
-        mutex.lockMutex()
-        defer { mutex.unlockMutex() }
+        mutex.lockStripe()
+        defer { mutex.unlockStripe() }
         return try body()
     }
 
@@ -118,14 +120,14 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
     @discardableResult
     func complete(_ outcome: Outcome<Value>) -> Bool {
         let mutex = LockStripes.mutex(for: self)
-        mutex.lockMutex()
+        mutex.lockStripe()
         guard case .pending(let callbacks) = state else {
-            mutex.unlockMutex()
+            mutex.unlockStripe()
             return false
         }
         flags.remove(.running)
         state = .done(outcome)
-        mutex.unlockMutex()
+        mutex.unlockStripe()
         if hasWorkRecord { finishWork() }
         if !callbacks.isEmpty {
             Trampoline.deliver(callbacks, outcome, from: self)
@@ -171,22 +173,23 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
 
     /// Registers `callback`; if the future is already done, runs it at once through the trampoline.
     ///
-    /// A `removable` callback gets a fresh token, which is returned; otherwise the result is 0.
+    /// A `removable` callback gets a fresh token, taken before the lock, which is returned;
+    /// otherwise the result is 0.
     @inlinable
     @discardableResult
     func register(_ callback: Callback<Value>, removable: Bool = false) -> UInt32 {
         var callback = callback
-        let mutex = LockStripes.mutex(for: self)
-        mutex.lockMutex()
         if removable { callback.token = CallbackTokens.next() }
+        let mutex = LockStripes.mutex(for: self)
+        mutex.lockStripe()
         switch state {
         case .pending(var callbacks):
             state = .pending(CallbackList())  // drop the state's reference, so that appending does not copy
             callbacks.append(callback)
             state = .pending(callbacks)
-            mutex.unlockMutex()
+            mutex.unlockStripe()
         case .done(let outcome):
-            mutex.unlockMutex()
+            mutex.unlockStripe()
             Trampoline.runOrQueue(
                 { callback.run(outcome, from: self) },
                 orQueue: { [callback] in { callback.run(outcome, from: self) } }
@@ -205,17 +208,41 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
         register(callback.entry)
     }
 
-    /// Registers the callback `make` builds with a fresh token; returns the token.
+    /// Registers the callback `make` builds, with a fresh token that `make` receives; returns it.
     func register<C: FutureCallback<Value>>(removable: Bool, _ make: (UInt32) -> C) -> UInt32 {
-        let token = removable ? CallbackTokens.next() : 0
-        register(FutureCallbackBox.entry(make(token)))
+        guard removable else { return register(FutureCallbackBox.entry(make(0))) }
+        let token = CallbackTokens.next()
+        var entry = FutureCallbackBox.entry(make(token))
+        entry.token = token
+        register(entry)
         return token
     }
 
+    /// Registers `callback` for a consumer that may stop caring before this future completes.
+    ///
+    /// The consumer owns the returned registration and cancels it when it gives up (a timeout, a
+    /// cancelled task, a decided race), so that nothing it left behind stays on this future.
+    func register(owned callback: some FutureCallback<Value>) -> Registration {
+        var entry = FutureCallbackBox.entry(callback)
+        entry.token = CallbackTokens.next()
+        return Registration(future: self, token: register(entry))
+    }
+
+    /// Registers an internal closure callback for a consumer that may give up; see
+    /// ``register(owned:)-(FutureCallback)``.
+    func register(owned callback: ClosureCallback<Value>) -> Registration {
+        var entry = callback.entry
+        entry.token = CallbackTokens.next()
+        return Registration(future: self, token: register(entry))
+    }
+
     /// Removes the callback registered with `token` if it has not been handed over to run yet.
+    ///
+    /// The removed entry is released after the lock: its closure may hold the last reference to
+    /// something whose release runs user code (a promise, which then abandons its future).
     func removeCallback(token: UInt32) -> Bool {
         guard token != 0 else { return false }
-        return withLock {
+        let removed: Callback<Value>? = withLock {
             switch state {
             case .pending(var callbacks):
                 state = .pending(CallbackList())
@@ -223,8 +250,19 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
                 state = .pending(callbacks)
                 return removed
             case .done:
-                return false
+                return nil
             }
+        }
+        return removed != nil
+    }
+
+    /// How many callbacks are registered and waiting; 0 once done.
+    ///
+    /// A hook for leak tests.
+    package var registeredCallbackCount: Int {
+        withLock {
+            if case .pending(let callbacks) = state { return callbacks.count }
+            return 0
         }
     }
 
@@ -234,8 +272,8 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
     @inlinable
     var doneOutcome: Outcome<Value>? {
         let mutex = LockStripes.mutex(for: self)
-        mutex.lockMutex()
-        defer { mutex.unlockMutex() }
+        mutex.lockStripe()
+        defer { mutex.unlockStripe() }
         if case .done(let outcome) = state { return outcome }
         return nil
     }

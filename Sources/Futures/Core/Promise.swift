@@ -48,6 +48,7 @@ public final class Promise<Value: Sendable>: Sendable {
     }
 
     deinit {
+        LockStripes.assertNoStripeHeld()
         guard !future.currentFlags.contains(.adopting), !future.isDone else { return }
         let site = future.site
         future.fail(

@@ -6,7 +6,8 @@ import Glibc
 import Musl
 #endif
 
-/// Per-thread state of the library: the trampoline and the helpers that blocking waits consult.
+/// The library's one per-thread state: the trampoline, callback tokens, the `Future.async` work
+/// running on the thread, and the helpers that blocking waits consult.
 ///
 /// Only its own thread touches it, so exclusivity needs no dynamic checks. Created lazily for each thread and released by the pthread key's destructor when the thread
 /// exits.
@@ -18,13 +19,28 @@ final class ThreadContext {
     /// completed futures while callbacks run; drained when the outermost delivery returns.
     @usableFromInline @exclusivity(unchecked) var queue: [DeferredJob?] = []
     @usableFromInline @exclusivity(unchecked) var head = 0
+    /// The `Future.async` futures whose work is running on this thread, innermost last (see
+    /// `RunningWork`).
+    var runningWork: [ObjectIdentifier] = []
     /// Executors whose jobs this thread may run while it blocks on a future.
     var waitHelpers: [WeakWaitHelper] = []
     /// The callback tokens this thread may hand out: `nextToken..<tokenLimit`.
     @usableFromInline @exclusivity(unchecked) var nextToken: UInt32 = 0
     @usableFromInline @exclusivity(unchecked) var tokenLimit: UInt32 = 0
 
+    /// How many lock stripes this thread holds; counted in debug builds only.
+    @usableFromInline @exclusivity(unchecked) var stripesHeld = 0
+
     @usableFromInline init() {}
+
+    /// Traps in debug builds if this thread holds a lock stripe (see `LockStripes.assertNoStripeHeld`).
+    @inlinable
+    func assertNoStripeHeld() {
+        #if DEBUG
+        precondition(
+            stripesHeld == 0, "Internal inconsistency: user code or a release ran while a lock stripe was held.")
+        #endif
+    }
 
     // The key is created once and lives for the process; the destructor balances the retain
     // taken in `current`.

@@ -14,6 +14,7 @@ enum Trampoline {
     static func deliver<Value>(_ callbacks: CallbackList<Value>, _ outcome: Outcome<Value>, from source: Future<Value>)
     {
         let context = ThreadContext.current
+        context.assertNoStripeHeld()
         if context.depth >= maxDepth {
             context.push { callbacks.runAll(outcome, from: source) }
             return
@@ -32,6 +33,7 @@ enum Trampoline {
     @inlinable
     static func submit(_ job: @escaping () -> Void) {
         let context = ThreadContext.current
+        context.assertNoStripeHeld()
         if context.depth > 0 {
             context.push(job)
             return
@@ -47,6 +49,7 @@ enum Trampoline {
     @inlinable
     static func runOrQueue(_ now: () -> Void, orQueue later: () -> (() -> Void)) {
         let context = ThreadContext.current
+        context.assertNoStripeHeld()
         if context.depth > 0 {
             context.push(later())
             return

@@ -214,45 +214,16 @@ enum TaskIDs {
 /// A blocking wait on one of them can never end: the work can only finish once the wait returns.
 /// `Future.get` and `Future.wait` consult it and fail such a wait at once with `.wouldDeadlock`.
 enum RunningWork {
-    private final class Stack {
-        var futures: [ObjectIdentifier] = []
-    }
-
-    // Created once for the process; the destructor balances the retain taken in `stack`.
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        let rc = pthread_key_create(&key) { pointer in
-            #if canImport(Darwin)
-            Unmanaged<Stack>.fromOpaque(pointer).release()
-            #else
-            if let pointer { Unmanaged<Stack>.fromOpaque(pointer).release() }
-            #endif
-        }
-        precondition(rc == 0, "pthread_key_create failed with \(rc).")
-        return key
-    }()
-
-    private static var stack: Stack {
-        if let pointer = pthread_getspecific(key) {
-            return Unmanaged<Stack>.fromOpaque(pointer).takeUnretainedValue()
-        }
-        let stack = Stack()
-        pthread_setspecific(key, Unmanaged.passRetained(stack).toOpaque())
-        return stack
-    }
-
     static func push(_ future: AnyObject) {
-        stack.futures.append(ObjectIdentifier(future))
+        ThreadContext.current.runningWork.append(ObjectIdentifier(future))
     }
 
     static func pop() {
-        stack.futures.removeLast()
+        ThreadContext.current.runningWork.removeLast()
     }
 
     /// Whether `future`'s work is running on this thread, further down its stack.
     static func isRunningOnCurrentThread(_ future: AnyObject) -> Bool {
-        guard let pointer = pthread_getspecific(key) else { return false }
-        let stack = Unmanaged<Stack>.fromOpaque(pointer).takeUnretainedValue()
-        return stack.futures.contains(ObjectIdentifier(future))
+        ThreadContext.current.runningWork.contains(ObjectIdentifier(future))
     }
 }

@@ -164,6 +164,48 @@ enum LockStripes {
     }
 }
 
+extension UnsafeMutablePointer where Pointee == PlatformMutex {
+    /// Locks a stripe; debug builds count the stripes this thread holds.
+    @inlinable
+    func lockStripe() {
+        lockMutex()
+        #if DEBUG
+        LockStripes.heldByThisThread += 1
+        #endif
+    }
+
+    /// Unlocks a stripe locked with ``lockStripe()``.
+    @inlinable
+    func unlockStripe() {
+        #if DEBUG
+        LockStripes.heldByThisThread -= 1
+        #endif
+        unlockMutex()
+    }
+}
+
+extension LockStripes {
+    #if DEBUG
+    /// How many stripes this thread holds (debug builds only).
+    @usableFromInline
+    static var heldByThisThread: Int {
+        get { ThreadContext.current.stripesHeld }
+        set { ThreadContext.current.stripesHeld = newValue }
+    }
+    #endif
+
+    /// Traps in debug builds if this thread holds a stripe: user code, a callback or a release that
+    /// may run a deinit is about to run, and under a stripe it could deadlock.
+    @inlinable
+    static func assertNoStripeHeld() {
+        #if DEBUG
+        precondition(
+            heldByThisThread == 0,
+            "Internal inconsistency: user code or a release ran while a lock stripe was held.")
+        #endif
+    }
+}
+
 // MARK: - Flag
 
 /// A flag that is set once, from any thread: the cancel switch of scheduled jobs.

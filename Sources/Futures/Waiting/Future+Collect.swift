@@ -176,8 +176,8 @@ private final class WaitState: @unchecked Sendable {
     @inline(__always)
     private func withLock<R>(_ body: () throws -> R) rethrows -> R {
         let mutex = LockStripes.mutex(for: self)
-        mutex.lockMutex()
-        defer { mutex.unlockMutex() }
+        mutex.lockStripe()
+        defer { mutex.unlockStripe() }
         return try body()
     }
 }
