@@ -56,6 +56,18 @@ enum Operation: UInt8, Sendable {
     case delay
     case retry
     case wrapTask
+    case completed
+    case fold
+    case reduce
+    case allSucceeded
+    case allCompleted
+    case unwrap
+    case cascade
+    case cascadeSuccess
+    case cascadeFailure
+    case assertSuccess
+    case assertFailure
+    case executorMap
     case bridge
 
     var name: String {
@@ -82,6 +94,18 @@ enum Operation: UInt8, Sendable {
         case .delay: "delay"
         case .retry: "retry"
         case .wrapTask: "Future.init(_:)"
+        case .completed: "Future.completed"
+        case .fold: "fold"
+        case .reduce: "Future.reduce"
+        case .allSucceeded: "allSucceeded"
+        case .allCompleted: "allCompleted"
+        case .unwrap: "unwrap"
+        case .cascade: "cascade"
+        case .cascadeSuccess: "cascadeSuccess"
+        case .cascadeFailure: "cascadeFailure"
+        case .assertSuccess: "assertSuccess"
+        case .assertFailure: "assertFailure"
+        case .executorMap: "FutureExecutor.map"
         case .bridge: "bridge"
         }
     }
