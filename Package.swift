@@ -7,7 +7,7 @@ let examples = ["pipeline", "fan-out", "traceback", "async-bridge", "testing", "
 
 let package = Package(
     name: "swift-futures",
-    platforms: [.macOS(.v13), .iOS(.v16), .tvOS(.v16), .watchOS(.v9)],
+    platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
     products: [
         .library(name: "Futures", targets: ["Futures"]),
         .library(name: "FuturesTesting", targets: ["FuturesTesting"]),

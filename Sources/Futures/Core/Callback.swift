@@ -60,6 +60,11 @@ struct CallbackList<Value: Sendable>: Sendable {
     init() {}
 
     @inlinable
+    init(slot: Callback<Value>?) {
+        self.slot = slot
+    }
+
+    @inlinable
     var isEmpty: Bool { slot == nil }
 
     @inlinable
@@ -73,8 +78,10 @@ struct CallbackList<Value: Sendable>: Sendable {
         } else {
             let overflow = OverflowCallbacks<Value>([first, callback])
             var entry = Callback<Value>(target: overflow) { outcome, source, entry in
-                for callback in entry.target(as: OverflowCallbacks<Value>.self).entries {
-                    callback.run(outcome, from: source)
+                entry.target(as: OverflowCallbacks<Value>.self).entries.withUnsafeBufferPointer { callbacks in
+                    for index in callbacks.indices {
+                        callbacks[index].run(outcome, from: source)
+                    }
                 }
             }
             entry.token = Callback<Value>.overflowToken
@@ -117,11 +124,12 @@ struct CallbackList<Value: Sendable>: Sendable {
 }
 
 /// Two or more callbacks, run in registration order.
-// Mutated only while its future's lock is held and the future is pending; once the future is
-// done the box is only read.
+// Mutated only by the thread that owns its future's storage (the BUSY bit of the state word) while
+// the future is pending; once the future is done the box is only read.
 @usableFromInline
 final class OverflowCallbacks<Value: Sendable>: @unchecked Sendable {
-    @usableFromInline var entries: [Callback<Value>]
+    // Access is exclusive by the rule above, so the runtime's dynamic checks are redundant.
+    @usableFromInline @exclusivity(unchecked) var entries: [Callback<Value>]
 
     @inlinable
     init(_ entries: [Callback<Value>]) {

@@ -49,7 +49,7 @@ public final class Promise<Value: Sendable>: Sendable {
 
     deinit {
         LockStripes.assertNoStripeHeld()
-        guard !future.currentFlags.contains(.adopting), !future.isDone else { return }
+        guard future.currentState & (FutureWord.adopting | FutureWord.done) == 0 else { return }
         let site = future.site
         future.fail(
             raising: FutureError(

@@ -19,6 +19,15 @@ struct CallSite: @unchecked Sendable {
         self.operation = operation
     }
 
+    /// Reassembles a call site that a future stores field by field.
+    @inlinable
+    init(operation: Operation, line: UInt32, fileIDStart: UnsafePointer<UInt8>, functionStart: UnsafePointer<UInt8>) {
+        self.operation = operation
+        self.line = line
+        self.fileIDStart = fileIDStart
+        self.functionStart = functionStart
+    }
+
     var fileID: String { String(cString: fileIDStart) }
     var function: String { String(cString: functionStart) }
 

@@ -51,6 +51,26 @@ public struct FutureError: Error, Sendable, Hashable, CustomStringConvertible {
         message.isEmpty ? "FutureError.\(code): \(code.explanation)" : "FutureError.\(code): \(message)"
     }
 
+    /// The same text as ``description``, under the name Foundation users read.
+    ///
+    /// On Apple platforms `FutureError` also conforms to Foundation's `LocalizedError`, so
+    /// `localizedDescription` shows this text whatever the static type: `any Error` in a `catch`
+    /// block included. On Linux the library does not import Foundation, so this member answers
+    /// when the static type is `FutureError`; through `any Error`, Foundation's
+    /// `localizedDescription` there reads "The operation could not be completed" instead: print
+    /// the error (`"\(error)"`) to get the message on every platform.
+    ///
+    /// ```swift
+    /// do {
+    ///     _ = try future.get(timeout: .seconds(1))
+    /// } catch let error as FutureError {
+    ///     print(error.localizedDescription)  // FutureError.timedOut: the future did not complete within 1.0 seconds
+    /// }
+    /// ```
+    public var localizedDescription: String {
+        description
+    }
+
     /// The kind of a ``FutureError``.
     ///
     /// A struct rather than an enum, so that new codes can be added without breaking `switch`

@@ -46,4 +46,18 @@ extension DispatchQueue: SchedulingExecutor {
         }
         return ScheduledJob { cancelled.set() }
     }
+
+    /// Schedules `job` like ``execute(after:_:)``; a queue never shuts down, so it never refuses.
+    ///
+    /// ```swift
+    /// let hint = DispatchQueue.main.tryExecute(after: .seconds(2)) { showSpinner() }  // never nil
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - delay: How long to wait before submitting the job.
+    ///   - job: The work to run.
+    /// - Returns: The handle of the scheduled job; never `nil`.
+    public func tryExecute(after delay: Duration, _ job: @escaping @Sendable () -> Void) -> ScheduledJob? {
+        execute(after: delay, job)
+    }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Darwin)
 import Darwin
 #elseif canImport(Glibc)
@@ -110,7 +112,10 @@ extension Future {
     private static func submit(on executor: some FutureExecutor, site: CallSite, _ work: Work) -> Future {
         let record = WorkRecord(taskID: TaskIDs.next())
         let future = Future(site: site, work: record)
-        let accepted = executor.tryExecute { future.run(work, record: record) }
+        let accepted = executor.tryExecute(
+            { future.run(work, record: record) },
+            cancellingWith: { site in _ = future.requestCancel(at: site) }
+        )
         if !accepted {
             future.fail(
                 raising: FutureError(
@@ -195,15 +200,10 @@ extension Future: CancelRequestSource {}
 
 /// Hands out process-unique, increasing task ids.
 enum TaskIDs {
-    private static let lock = Lock()
-    // Guarded by `lock`.
-    nonisolated(unsafe) private static var last: UInt64 = 0
+    private static let last = Atomic<UInt64>(0)
 
     static func next() -> UInt64 {
-        lock.withLock {
-            last += 1
-            return last
-        }
+        last.add(1, ordering: .relaxed).newValue
     }
 }
 

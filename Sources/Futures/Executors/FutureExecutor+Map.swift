@@ -77,7 +77,8 @@ extension FutureExecutor {
     /// ``FutureError/Code/timedOut``, raised at its `FutureExecutor.map` frame, and every job that
     /// has not started is cancelled. The timer runs on `timer`, a global dispatch queue by default,
     /// so that it fires even when every thread of this executor is busy with the jobs; pass the
-    /// `TestExecutor` in tests to drive it with virtual time.
+    /// `TestExecutor` in tests to drive it with virtual time. If `timer` refuses the timeout because
+    /// it has shut down, the result fails at once with ``FutureError/Code/executorShutdown``.
     ///
     /// ```swift
     /// let thumbnails = pool.map(images, timeout: .seconds(10)) { try render($0) }
@@ -104,9 +105,16 @@ extension FutureExecutor {
         let site = CallSite(.executorMap, fileID, line, function)
         let result = mapJobs(elements, site, fileID, line, function, transform)
         guard !result.isDone else { return result }
-        let job = timer.execute(after: timeout) {
+        let job = timer.tryExecute(after: timeout) {
             result.complete(
                 .raised(FutureError(code: .timedOut, message: "the map did not complete within \(timeout)"), at: site))
+        }
+        guard let job else {
+            result.complete(
+                .raised(
+                    FutureError(code: .executorShutdown, message: "the timer executor of this map has shut down"),
+                    at: site))
+            return result
         }
         result.register(ClosureCallback { _ in job.cancel() })
         return result

@@ -8,7 +8,9 @@
 /// first, in input order. The deadline is counted from the start of iteration (the call to
 /// `makeAsyncIterator()`, which `for try await` makes) on `executor`'s clock, so on a
 /// `TestExecutor` it passes when virtual time does. When it passes first, the next call to
-/// `next()` throws ``FutureError/Code/timedOut`` and the sequence ends.
+/// `next()` throws ``FutureError/Code/timedOut`` and the sequence ends. If `executor` refuses the
+/// deadline because it has shut down (a shut-down ``ThreadPoolExecutor``), the first call to
+/// `next()` throws ``FutureError/Code/executorShutdown`` instead.
 ///
 /// ```swift
 /// do {
@@ -56,8 +58,13 @@ struct TimedAsCompletedSequence<T: Sendable>: AsyncSequence, Sendable {
         }
         let marker = Future<T>(site: CallSite(.timeout, #fileID, #line, #function))
         owner.buffer.put(marker)
-        let timer = executor.execute(after: timeout) {
+        let deadline = executor.tryExecute(after: timeout) {
             marker.fail(raising: FutureError(code: .timedOut, message: "the futures did not all complete in time"))
+        }
+        let timer = deadline ?? ScheduledJob {}
+        if deadline == nil {
+            marker.fail(
+                raising: FutureError(code: .executorShutdown, message: "the executor of this deadline has shut down"))
         }
         return Iterator(owner: owner, marker: marker, timer: TimerOwner(timer), remaining: inputs.count)
     }
@@ -82,6 +89,7 @@ struct TimedAsCompletedSequence<T: Sendable>: AsyncSequence, Sendable {
             }
             if future === marker {
                 finish()
+                if let refused = marker.error as? FutureError, refused.code == .executorShutdown { throw refused }
                 throw FutureError(
                     code: .timedOut, message: "\(remaining) of the futures did not complete before the deadline")
             }

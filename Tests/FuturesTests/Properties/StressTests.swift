@@ -7,12 +7,12 @@ import Testing
 /// combining on shared promises; afterwards every callback ran exactly once or was removed, no
 /// completion was lost and every future is done.
 ///
-/// 8 threads × 100,000 operations with `FUTURES_STRESS=1` (CI runs that under the thread sanitizer);
+/// 8 threads × 100,000 operations with `FUTURES_FULL=1` (CI runs that under the thread sanitizer);
 /// 8 × 10,000 otherwise, so that `swift test` stays fast.
 @Suite("Stress: eight threads racing on shared futures")
 struct StressTests {
     static let threads = 8
-    static let operationsPerThread = ProcessInfo.processInfo.environment["FUTURES_STRESS"] == "1" ? 100_000 : 10_000
+    static let operationsPerThread = fullSize ? 100_000 : 10_000
     static let operationsPerRound = 1_000
     static let slotsPerRound = 128
 

@@ -38,9 +38,3 @@ final class Counter: @unchecked Sendable {
         lock.withLock { count }
     }
 }
-
-/// Whether the suite runs under a sanitizer, where the longest loops are shortened.
-let underSanitizer = ProcessInfo.processInfo.environment["FUTURES_SANITIZER"] != nil
-
-/// The length of the long chains: a million links, or 100,000 under a sanitizer.
-let longChain = underSanitizer ? 100_000 : 1_000_000

@@ -45,9 +45,14 @@ struct ThreadPoolStateMachine {
 
     // MARK: - Events
 
-    mutating func submit(_ job: @escaping @Sendable () -> Void) -> SubmitAction {
+    /// Queues `job`; `cancel`, if given, is what ``shutdown(cancellingPendingWork:)`` calls instead
+    /// of running it (the job of `Future.async` work, which cancels its future).
+    mutating func submit(
+        _ job: @escaping @Sendable () -> Void,
+        cancel: (@Sendable (CallSite) -> Void)? = nil
+    ) -> SubmitAction {
         guard case .running = lifecycle else { return .refused }
-        ready.append(job)
+        ready.append(QueuedJob(run: job, cancel: cancel))
         return wakeOne()
     }
 
@@ -82,7 +87,7 @@ struct ThreadPoolStateMachine {
     ///
     /// A blocked wait (`isHelping`) never exits: the awaited future may still complete.
     mutating func next(now: () -> ContinuousClock.Instant, isHelping: Bool = false) -> NextAction {
-        if let job = ready.popFirst() { return .run(job) }
+        if let job = ready.popFirst() { return .run(job.run) }
         if let earliest = delayed.earliestLiveDeadline {
             let current = now()
             if earliest <= current, let entry = delayed.popFirst() {
@@ -102,11 +107,14 @@ struct ThreadPoolStateMachine {
         if signalledThreads > 0 { signalledThreads -= 1 }
     }
 
-    /// Returns whether threads must be woken: sleeping ones exit if nothing is left.
-    mutating func shutdown() -> Bool {
-        guard case .running = lifecycle else { return false }
+    /// Returns whether threads must be woken (sleeping ones exit if nothing is left) and, when
+    /// `cancellingPendingWork`, the queued jobs that can be cancelled, taken out of the queue: the
+    /// caller cancels and releases them after unlocking.
+    mutating func shutdown(cancellingPendingWork: Bool) -> (wake: Bool, cancelled: [QueuedJob]) {
+        let cancelled = cancellingPendingWork && lifecycle != .terminated ? ready.removeCancellable() : []
+        guard case .running = lifecycle else { return (!cancelled.isEmpty, cancelled) }
         lifecycle = .shuttingDown
-        return true
+        return (true, cancelled)
     }
 
     /// Records that a worker exited; returns whether the pool has now terminated.
@@ -120,18 +128,25 @@ struct ThreadPoolStateMachine {
 
 // MARK: - Ready queue
 
+/// A queued job, and what cancels it instead if the pool shuts down cancelling its pending work.
+struct QueuedJob {
+    let run: @Sendable () -> Void
+    /// `nil` for a plain job, which always runs.
+    let cancel: (@Sendable (CallSite) -> Void)?
+}
+
 /// A first-in, first-out queue of jobs that reuses its storage.
 struct JobQueue {
-    private var storage: [(@Sendable () -> Void)?] = []
+    private var storage: [QueuedJob?] = []
     private var head = 0
 
     var isEmpty: Bool { head == storage.count }
 
-    mutating func append(_ job: @escaping @Sendable () -> Void) {
+    mutating func append(_ job: QueuedJob) {
         storage.append(job)
     }
 
-    mutating func popFirst() -> (@Sendable () -> Void)? {
+    mutating func popFirst() -> QueuedJob? {
         guard head < storage.count else { return nil }
         let job = storage[head].take()
         head += 1
@@ -143,5 +158,23 @@ struct JobQueue {
             head = 0
         }
         return job
+    }
+
+    /// Takes every job that can be cancelled out of the queue, in queue order; plain jobs keep
+    /// their order.
+    mutating func removeCancellable() -> [QueuedJob] {
+        var kept: [QueuedJob?] = []
+        var removed: [QueuedJob] = []
+        for case let job? in storage[head...] {
+            if job.cancel != nil {
+                removed.append(job)
+            } else {
+                kept.append(job)
+            }
+        }
+        guard !removed.isEmpty else { return [] }
+        storage = kept
+        head = 0
+        return removed
     }
 }
