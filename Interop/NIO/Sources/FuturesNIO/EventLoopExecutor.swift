@@ -25,6 +25,8 @@ import NIOCore
 /// - ``tryExecute(_:)`` returns `false`, so `Future.async(on:)` and every continuation bound to the
 ///   loop fail their future with `FutureError.Code.executorShutdown`; callbacks registered with
 ///   `onComplete(on:)` run on the completing thread instead.
+/// - ``tryExecute(after:_:)`` returns `nil`, so the timer-based operators (`timeout`, `delay`,
+///   the waits of `retry`) fail their future with `FutureError.Code.executorShutdown`.
 /// - Raw ``execute(_:)`` and ``execute(after:_:)`` calls run the job on the calling thread through
 ///   `.inline`, at once, ignoring the delay: early rather than never.
 /// - Delayed jobs still waiting when the loop shuts down (NIO cancels them) run at that moment on
@@ -125,15 +127,32 @@ public struct EventLoopExecutor: SchedulingExecutor {
     /// - Returns: A handle that cancels the job if it has not started.
     @discardableResult
     public func execute(after delay: Duration, _ job: @escaping @Sendable () -> Void) -> ScheduledJob {
-        if let scheduled = schedule(after: delay, job) {
+        if let scheduled = tryExecute(after: delay, job) {
             return scheduled
         }
         InlineExecutor().execute(job)
         return ScheduledJob {}
     }
 
-    /// Hands `job` to `EventLoop.scheduleCallback(in:handler:)`; `nil` if the loop refused it.
-    private func schedule(after delay: Duration, _ job: @escaping @Sendable () -> Void) -> ScheduledJob? {
+    /// Schedules `job` like ``execute(after:_:)``, or returns `nil` without running it if the loop
+    /// has shut down.
+    ///
+    /// The timer-based operators (`timeout`, `delay`, `Future.succeeded(_:after:on:)`,
+    /// `Future.sleep(for:on:)`, the waits of `retry`) schedule through this method, and fail their
+    /// future with `FutureError.Code.executorShutdown` when it returns `nil`.
+    ///
+    /// ```swift
+    /// if loop.futureExecutor.tryExecute(after: .seconds(1), { refresh() }) == nil {
+    ///     print("the loop has shut down")
+    /// }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - delay: How long to wait before running the job.
+    ///   - job: The work to run.
+    /// - Returns: A handle that cancels the job if it has not started, or `nil` if the loop refused
+    ///   it because it has shut down.
+    public func tryExecute(after delay: Duration, _ job: @escaping @Sendable () -> Void) -> ScheduledJob? {
         if ShutDownLoops.shared.contains(eventLoop) { return nil }
         let ticket = JobTicket()
         let callback: NIOScheduledCallback?

@@ -156,6 +156,33 @@ struct EventLoopExecutorTests {
         #expect((mapped.error as? FutureError)?.code == .executorShutdown)
     }
 
+    @Test("after the group shuts down, delayed work is refused and timers fail with executorShutdown")
+    func groupRefusesDelayedWorkAfterShutdown() throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let executor = group.next().futureExecutor
+        try group.syncShutdownGracefully()
+
+        #expect(executor.tryExecute(after: .seconds(1)) { Issue.record("a refused job ran") } == nil)
+        let delayed = Future.succeeded(7).delay(by: .seconds(5), on: executor)
+        #expect((delayed.error as? FutureError)?.code == .executorShutdown)
+        let sleep = Future.sleep(for: .seconds(5), on: executor)
+        #expect((sleep.error as? FutureError)?.code == .executorShutdown)
+        let source = Promise<Int>()
+        let limited = source.future.timeout(after: .seconds(5), on: executor)
+        #expect((limited.error as? FutureError)?.code == .executorShutdown)
+        source.succeed(1)
+        #expect(try source.future.get() == 1)
+    }
+
+    @Test("after an embedded loop shuts down, delayed work is refused")
+    func embeddedLoopRefusesDelayedWorkAfterShutdown() throws {
+        let loop = EmbeddedEventLoop()
+        try loop.syncShutdownGracefully()
+        #expect(loop.futureExecutor.tryExecute(after: .seconds(1)) { Issue.record("a refused job ran") } == nil)
+        let delayed = Future.succeeded(7).delay(by: .seconds(5), on: loop.futureExecutor)
+        #expect((delayed.error as? FutureError)?.code == .executorShutdown)
+    }
+
     @Test("after the group shuts down, raw jobs and delayed jobs run at once on the calling thread")
     func rawJobsRunInlineAfterShutdown() throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
