@@ -13,12 +13,14 @@ import Musl
 // instructions. `storage` holds the registered callbacks while pending and the outcome once done;
 // it is written only by the thread that set BUSY and published by the store that clears it
 // (release), and read by others only after they load DONE (acquire), when it no longer changes.
-// No thread holds BUSY while it runs user code, allocates a user value or releases anything a user
-// may own: callbacks taken or removed are run or dropped after the word is stored back.
+// No thread holds BUSY while it runs user code or releases anything a user may own: callbacks
+// taken or removed are run or dropped after the word is stored back. Other threads that find BUSY
+// yield until it clears; they never wait on user code.
 //
 // Destroying a future needs no generic metadata look-up: every stored property has a fixed,
 // non-generic type, and `deinit` destroys the value in `storage` through `Value`'s own metadata,
-// which the class metadata holds.
+// which the class metadata holds. `Future.async` work keeps its callbacks and outcome in its work
+// record instead, and `storage` holds the record.
 /// The read side of an asynchronous result: a value or an error that arrives later.
 ///
 /// A future starts pending and completes exactly once. Build pipelines with ``map(on:fileID:line:function:_:)``,
@@ -193,92 +195,93 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
 
     // MARK: - Storage
 
-    /// Runs `body` with the storage that holds the callbacks and the outcome: this future's own, or
+    /// The address of the storage that holds the callbacks and the outcome: this future's own, or
     /// its work record's for `Future.async` work (the bit is set at creation and never changes).
+    ///
+    /// The address of a stored property of a live final class instance is stable; it is only used
+    /// while `self` (and so the record) is alive.
     @inlinable
-    func withStorage<R>(_ body: (UnsafeMutableRawPointer) -> R) -> R {
+    @inline(__always)
+    var storageAddress: UnsafeMutableRawPointer {
         if word.load(ordering: .relaxed) & FutureWord.hasWorkRecord != 0 {
-            return withWorkStorage(body)
+            return workStorageAddress
         }
-        return withUnsafeMutablePointer(to: &storage) { body(UnsafeMutableRawPointer($0)) }
+        return withUnsafeMutablePointer(to: &storage) { UnsafeMutableRawPointer($0) }
     }
 
     @usableFromInline
-    func withWorkStorage<R>(_ body: (UnsafeMutableRawPointer) -> R) -> R {
+    var workStorageAddress: UnsafeMutableRawPointer {
         let record = withUnsafeBytes(of: storage) { $0.load(as: WorkRecord.self) }
-        return withUnsafeMutablePointer(to: &record.storage) { body(UnsafeMutableRawPointer($0)) }
-    }
-
-    /// Runs `body` with a read-only view of the storage, for readers that loaded DONE.
-    @inlinable
-    func withStorageBytes<R>(_ body: (UnsafeRawPointer) -> R) -> R {
-        if word.load(ordering: .relaxed) & FutureWord.hasWorkRecord != 0 {
-            return withWorkStorageBytes(body)
-        }
-        return withUnsafeBytes(of: storage) { body($0.baseAddress.unsafelyUnwrapped) }
-    }
-
-    @usableFromInline
-    func withWorkStorageBytes<R>(_ body: (UnsafeRawPointer) -> R) -> R {
-        let record = withUnsafeBytes(of: storage) { $0.load(as: WorkRecord.self) }
-        return withUnsafeBytes(of: record.storage) { body($0.baseAddress.unsafelyUnwrapped) }
+        return withUnsafeMutablePointer(to: &record.storage) { UnsafeMutableRawPointer($0) }
     }
 
     /// Moves the registered callbacks out of `storage`; the caller owns it and the word says
     /// there are some.
     @inlinable
     func takeCallbacks() -> Callback<Value> {
-        withStorage { $0.assumingMemoryBound(to: Callback<Value>.self).move() }
+        storageAddress.assumingMemoryBound(to: Callback<Value>.self).move()
     }
 
     /// Moves `callbacks` into `storage`, which the caller owns and which holds nothing.
     @inlinable
     func storeCallbacks(_ callbacks: Callback<Value>) {
         assert(MemoryLayout<Callback<Value>>.size <= MemoryLayout<FutureStorage.Words>.size)
-        withStorage { $0.assumingMemoryBound(to: Callback<Value>.self).initialize(to: callbacks) }
+        storageAddress.assumingMemoryBound(to: Callback<Value>.self).initialize(to: callbacks)
     }
 
     /// Writes the outcome into `storage`, which the caller owns and which holds nothing.
     @inlinable
     func storeOutcome(_ outcome: Outcome<Value>) {
-        withStorage { raw in
-            switch outcome {
-            case .success(let value):
-                if FutureStorage.fitsInline(Value.self) {
-                    raw.assumingMemoryBound(to: Value.self).initialize(to: value)
-                } else {
-                    raw.assumingMemoryBound(to: ValueBox<Value>.self).initialize(to: ValueBox(value))
-                }
-            case .failure(let node):
-                raw.assumingMemoryBound(to: TracebackNode.self).initialize(to: node)
+        let raw = storageAddress
+        switch outcome {
+        case .success(let value):
+            if FutureStorage.fitsInline(Value.self) {
+                raw.assumingMemoryBound(to: Value.self).initialize(to: value)
+            } else {
+                raw.assumingMemoryBound(to: ValueBox<Value>.self).initialize(to: ValueBox(value))
             }
+        case .failure(let node):
+            raw.assumingMemoryBound(to: TracebackNode.self).initialize(to: node)
         }
     }
 
     /// A copy of the outcome in `storage`, which a load of `state` with DONE made readable.
+    ///
+    /// Readers only read: they take the bytes by value, never the storage's mutable address.
     @inlinable
     func loadOutcome(_ state: UInt32) -> Outcome<Value> {
-        withStorageBytes { raw in
-            if state & FutureWord.failed != 0 {
-                return .failure(raw.assumingMemoryBound(to: TracebackNode.self).pointee)
-            }
-            if FutureStorage.fitsInline(Value.self) {
-                return .success(raw.assumingMemoryBound(to: Value.self).pointee)
-            }
-            return .success(raw.assumingMemoryBound(to: ValueBox<Value>.self).pointee.value)
+        if state & FutureWord.hasWorkRecord != 0 {
+            return loadWorkOutcome(state)
         }
+        return withUnsafeBytes(of: storage) { Self.readOutcome(state, $0.baseAddress.unsafelyUnwrapped) }
+    }
+
+    @usableFromInline
+    func loadWorkOutcome(_ state: UInt32) -> Outcome<Value> {
+        let record = withUnsafeBytes(of: storage) { $0.load(as: WorkRecord.self) }
+        return withUnsafeBytes(of: record.storage) { Self.readOutcome(state, $0.baseAddress.unsafelyUnwrapped) }
+    }
+
+    @inlinable
+    static func readOutcome(_ state: UInt32, _ raw: UnsafeRawPointer) -> Outcome<Value> {
+        if state & FutureWord.failed != 0 {
+            return .failure(raw.assumingMemoryBound(to: TracebackNode.self).pointee)
+        }
+        if FutureStorage.fitsInline(Value.self) {
+            return .success(raw.assumingMemoryBound(to: Value.self).pointee)
+        }
+        return .success(raw.assumingMemoryBound(to: ValueBox<Value>.self).pointee.value)
     }
 
     /// Destroys the outcome in `storage`, once, in `deinit`.
     private func destroyOutcome(failed: Bool) {
-        withStorage { raw in
-            if failed {
-                _ = raw.assumingMemoryBound(to: TracebackNode.self).deinitialize(count: 1)
-            } else if FutureStorage.fitsInline(Value.self) {
-                _ = raw.assumingMemoryBound(to: Value.self).deinitialize(count: 1)
-            } else {
-                _ = raw.assumingMemoryBound(to: ValueBox<Value>.self).deinitialize(count: 1)
-            }
+        let raw = storageAddress
+        if failed {
+            _ = raw.assumingMemoryBound(to: TracebackNode.self).deinitialize(count: 1)
+        } else if FutureStorage.fitsInline(Value.self) {
+            _ = raw.assumingMemoryBound(to: Value.self).deinitialize(count: 1)
+        } else {
+            _ = raw.assumingMemoryBound(to: ValueBox<Value>.self).deinitialize(count: 1)
         }
     }
 
@@ -345,6 +348,7 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
     /// A `removable` callback gets a fresh token, taken before the word is touched, which is
     /// returned; otherwise the result is 0.
     @inlinable
+    @inline(__always)
     @discardableResult
     func register(_ callback: Callback<Value>, removable: Bool = false) -> UInt32 {
         var callback = callback

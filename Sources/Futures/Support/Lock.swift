@@ -137,9 +137,9 @@ final class LockStorage<State>: ManagedBuffer<State, PlatformMutex> {
 
 /// A fixed table of mutexes shared by all futures, so that a future carries no lock of its own.
 ///
-/// A future locks the stripe its address hashes to. The rule that makes this safe: code never
-/// holds two stripes at once (every locked section touches exactly one future and calls nothing
-/// that locks another).
+/// An object (a future, and also the state of a combinator or of a wait) locks the stripe its
+/// address hashes to. Two objects may share a stripe, so a locked section must never take another
+/// stripe: the mutexes are not recursive, and holding two in no fixed order can deadlock.
 @usableFromInline
 enum LockStripes {
     @usableFromInline static let count = 128
@@ -204,19 +204,4 @@ extension LockStripes {
             "Internal inconsistency: user code or a release ran while a lock stripe was held.")
         #endif
     }
-}
-
-// MARK: - Flag
-
-/// A flag that is set once, from any thread: the cancel switch of scheduled jobs.
-// `value` is read and written only under `lock`.
-package final class CancelFlag: @unchecked Sendable {
-    private let lock = Lock()
-    private var value = false
-
-    package init() {}
-
-    package var isSet: Bool { lock.withLock { value } }
-
-    package func set() { lock.withLock { value = true } }
 }

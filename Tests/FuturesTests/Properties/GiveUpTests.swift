@@ -5,7 +5,7 @@ import Testing
 @testable import Futures
 
 /// How many give-ups of each kind a test makes: 100,000 in CI's full-size run, fewer by default.
-private let giveUps = ProcessInfo.processInfo.environment["FUTURES_FULL"] == nil ? 2_000 : 100_000
+private let giveUps = fullSize ? 100_000 : 2_000
 
 /// A payload whose release the tests observe.
 private final class Payload: Sendable {}

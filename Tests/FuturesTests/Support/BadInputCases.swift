@@ -325,13 +325,11 @@ enum DeadlockCase: String, CaseIterable, Sendable, CustomTestStringConvertible {
 }
 
 /// A value set by one thread and read by another.
-final class HandOverBox<Value: Sendable>: @unchecked Sendable {
-    // `stored` is accessed only under `lock`.
-    private let lock = NSLock()
-    private var stored: Value?
+final class HandOverBox<Value: Sendable>: Sendable {
+    private let stored = Locked<Value?>(nil)
 
     var value: Value? {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
+        get { stored.withLock { $0 } }
+        set { stored.withLock { $0 = newValue } }
     }
 }

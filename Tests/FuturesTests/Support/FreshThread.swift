@@ -1,4 +1,5 @@
 import Foundation
+import Futures
 
 /// Runs `body` on a new thread and returns its result.
 ///
@@ -18,18 +19,16 @@ func onFreshThread<R: Sendable>(_ body: @escaping @Sendable () -> R) -> R {
 }
 
 /// A value handed from one thread to another.
-private final class ResultBox<R: Sendable>: @unchecked Sendable {
-    // `value` is accessed only under `lock`.
-    private let lock = NSLock()
-    private var value: R?
+private final class ResultBox<R: Sendable>: Sendable {
+    private let value = Locked<R?>(nil)
 
     func set(_ value: R) {
-        lock.withLock { self.value = value }
+        self.value.withLock { $0 = value }
     }
 
     func get() -> R {
-        lock.withLock {
-            guard let value else { preconditionFailure("The thread finished without a result.") }
+        value.withLock {
+            guard let value = $0 else { preconditionFailure("The thread finished without a result.") }
             return value
         }
     }

@@ -30,7 +30,7 @@ struct ThreadPoolStateMachine {
     }
 
     private(set) var lifecycle = Lifecycle.running
-    private var ready = JobQueue()
+    private var ready = FIFOQueue<QueuedJob>()
     private var delayed = DelayedJobHeap()
     private var liveThreads: Int
     /// Threads sleeping on the work condition: idle workers and workers blocked in a wait.
@@ -111,7 +111,7 @@ struct ThreadPoolStateMachine {
     /// `cancellingPendingWork`, the queued jobs that can be cancelled, taken out of the queue: the
     /// caller cancels and releases them after unlocking.
     mutating func shutdown(cancellingPendingWork: Bool) -> (wake: Bool, cancelled: [QueuedJob]) {
-        let cancelled = cancellingPendingWork && lifecycle != .terminated ? ready.removeCancellable() : []
+        let cancelled = cancellingPendingWork && lifecycle != .terminated ? ready.removeAll { $0.cancel != nil } : []
         guard case .running = lifecycle else { return (!cancelled.isEmpty, cancelled) }
         lifecycle = .shuttingDown
         return (true, cancelled)
@@ -133,48 +133,4 @@ struct QueuedJob {
     let run: @Sendable () -> Void
     /// `nil` for a plain job, which always runs.
     let cancel: (@Sendable (CallSite) -> Void)?
-}
-
-/// A first-in, first-out queue of jobs that reuses its storage.
-struct JobQueue {
-    private var storage: [QueuedJob?] = []
-    private var head = 0
-
-    var isEmpty: Bool { head == storage.count }
-
-    mutating func append(_ job: QueuedJob) {
-        storage.append(job)
-    }
-
-    mutating func popFirst() -> QueuedJob? {
-        guard head < storage.count else { return nil }
-        let job = storage[head].take()
-        head += 1
-        if head == storage.count {
-            storage.removeAll(keepingCapacity: storage.count <= 4096)
-            head = 0
-        } else if head >= 4096 && head * 2 >= storage.count {
-            storage.removeFirst(head)
-            head = 0
-        }
-        return job
-    }
-
-    /// Takes every job that can be cancelled out of the queue, in queue order; plain jobs keep
-    /// their order.
-    mutating func removeCancellable() -> [QueuedJob] {
-        var kept: [QueuedJob?] = []
-        var removed: [QueuedJob] = []
-        for case let job? in storage[head...] {
-            if job.cancel != nil {
-                removed.append(job)
-            } else {
-                kept.append(job)
-            }
-        }
-        guard !removed.isEmpty else { return [] }
-        storage = kept
-        head = 0
-        return removed
-    }
 }
