@@ -5,6 +5,12 @@ import PackageDescription
 // so derive that name (this file is at <root>/Interop/NIO/Package.swift).
 let rootIdentity = String(Context.packageDirectory.split(separator: "/").dropLast(2).last ?? "")
 
+/// Upcoming language features every target builds with, as in the root package.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
 let package = Package(
     name: "swift-futures-nio",
     platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
@@ -22,7 +28,8 @@ let package = Package(
                 .product(name: "Futures", package: rootIdentity),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "FuturesNIOTests",
@@ -34,7 +41,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "example-nio",
@@ -45,7 +53,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Examples/nio",
-            exclude: ["expected-output.txt"]
+            exclude: ["expected-output.txt"],
+            swiftSettings: swiftSettings
         ),
     ],
     swiftLanguageModes: [.v6]
