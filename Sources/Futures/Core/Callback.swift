@@ -69,13 +69,17 @@ struct CallbackList<Value: Sendable>: Sendable {
 
     @inlinable
     mutating func append(_ callback: Callback<Value>) {
-        guard let first = slot else {
+        if slot == nil {
             slot = callback
             return
         }
-        if first.token == Callback<Value>.overflowToken {
-            first.target(as: OverflowCallbacks<Value>.self).entries.append(callback)
+        // Read the slot's token and box in place: copying the entry out would retain its three
+        // references only to release them again.
+        if slot.unsafelyUnwrapped.token == Callback<Value>.overflowToken {
+            unsafeDowncast(slot.unsafelyUnwrapped.target.unsafelyUnwrapped, to: OverflowCallbacks<Value>.self)
+                .entries.append(callback)
         } else {
+            let first = slot.take().unsafelyUnwrapped
             let overflow = OverflowCallbacks<Value>([first, callback])
             var entry = Callback<Value>(target: overflow) { outcome, source, entry in
                 entry.target(as: OverflowCallbacks<Value>.self).entries.withUnsafeBufferPointer { callbacks in

@@ -106,7 +106,7 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
                 destroyOutcome(failed: state & FutureWord.failed != 0)
             }
         } else if state & FutureWord.hasCallbacks != 0 {
-            Self.abandon(CallbackList(slot: takeCallbacks()), createdAt: site)
+            Self.abandon(takeCallbacks(), createdAt: site)
         }
     }
 
@@ -215,18 +215,18 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
         return withUnsafeMutablePointer(to: &record.storage) { UnsafeMutableRawPointer($0) }
     }
 
+    /// The registered callbacks in `storage`, which the caller owns and the word says holds some.
+    @inlinable
+    var callbacksAddress: UnsafeMutablePointer<CallbackList<Value>> {
+        assert(MemoryLayout<CallbackList<Value>>.size <= MemoryLayout<FutureStorage.Words>.size)
+        return storageAddress.assumingMemoryBound(to: CallbackList<Value>.self)
+    }
+
     /// Moves the registered callbacks out of `storage`; the caller owns it and the word says
     /// there are some.
     @inlinable
-    func takeCallbacks() -> Callback<Value> {
-        storageAddress.assumingMemoryBound(to: Callback<Value>.self).move()
-    }
-
-    /// Moves `callbacks` into `storage`, which the caller owns and which holds nothing.
-    @inlinable
-    func storeCallbacks(_ callbacks: Callback<Value>) {
-        assert(MemoryLayout<Callback<Value>>.size <= MemoryLayout<FutureStorage.Words>.size)
-        storageAddress.assumingMemoryBound(to: Callback<Value>.self).initialize(to: callbacks)
+    func takeCallbacks() -> CallbackList<Value> {
+        callbacksAddress.move()
     }
 
     /// Writes the outcome into `storage`, which the caller owns and which holds nothing.
@@ -295,14 +295,14 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
     @discardableResult
     func complete(_ outcome: Outcome<Value>) -> Bool {
         guard let state = acquire() else { return false }
-        let callbacks: Callback<Value>? = state & FutureWord.hasCallbacks != 0 ? takeCallbacks() : nil
+        let callbacks: CallbackList<Value>? = state & FutureWord.hasCallbacks != 0 ? takeCallbacks() : nil
         storeOutcome(outcome)
         var done = (state & ~(FutureWord.hasCallbacks | FutureWord.running)) | FutureWord.done
         if case .failure = outcome { done |= FutureWord.failed }
         release(done)
         if state & FutureWord.hasWorkRecord != 0 { finishWork() }
         if let callbacks {
-            Trampoline.deliver(CallbackList(slot: callbacks), outcome, from: self)
+            Trampoline.deliver(callbacks, outcome, from: self)
         }
         return true
     }
@@ -362,11 +362,9 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
             return callback.token
         }
         if state & FutureWord.hasCallbacks != 0 {
-            var callbacks = CallbackList(slot: takeCallbacks())
-            callbacks.append(callback)
-            storeCallbacks(callbacks.slot.unsafelyUnwrapped)
+            callbacksAddress.pointee.append(callback)
         } else {
-            storeCallbacks(callback)
+            callbacksAddress.initialize(to: CallbackList(slot: callback))
         }
         release(state | FutureWord.hasCallbacks)
         return callback.token
@@ -421,13 +419,13 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
             release(state)
             return false
         }
-        var callbacks = CallbackList(slot: takeCallbacks())
-        let removed = callbacks.remove(token: token)
-        if let remaining = callbacks.slot {
-            storeCallbacks(remaining)
-            release(state)
-        } else {
+        let callbacks = callbacksAddress
+        let removed = callbacks.pointee.remove(token: token)
+        if callbacks.pointee.isEmpty {
+            callbacks.deinitialize(count: 1)
             release(state & ~FutureWord.hasCallbacks)
+        } else {
+            release(state)
         }
         withExtendedLifetime(removed) {}  // released after the word is stored back
         return removed != nil
@@ -442,9 +440,7 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
             release(state)
             return 0
         }
-        let callbacks = CallbackList(slot: takeCallbacks())
-        let count = callbacks.count
-        storeCallbacks(callbacks.slot.unsafelyUnwrapped)
+        let count = callbacksAddress.pointee.count
         release(state)
         return count
     }

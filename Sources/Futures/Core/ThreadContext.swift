@@ -17,8 +17,11 @@ final class ThreadContext {
     @usableFromInline @exclusivity(unchecked) var depth = 0
     /// Work deferred by deliveries nested too deep, by inline jobs and by callbacks registered on
     /// completed futures while callbacks run; drained when the outermost delivery returns.
-    @usableFromInline @exclusivity(unchecked) var queue: [DeferredJob?] = []
-    @usableFromInline @exclusivity(unchecked) var head = 0
+    @exclusivity(unchecked) var queue = FIFOQueue<DeferredJob>()
+
+    /// Whether deferred work is queued; checked once per outermost delivery.
+    @usableFromInline
+    var hasQueuedWork: Bool { !queue.isEmpty }
     /// The `Future.async` futures whose work is running on this thread, innermost last (see
     /// `RunningWork`).
     var runningWork: [ObjectIdentifier] = []
@@ -81,14 +84,7 @@ final class ThreadContext {
 
     @usableFromInline
     func pop() -> (() -> Void)? {
-        guard head < queue.count else { return nil }
-        let item = queue[head].take()?.run
-        head += 1
-        if head == queue.count {
-            queue.removeAll(keepingCapacity: queue.count <= 1024)
-            head = 0
-        }
-        return item
+        queue.popFirst()?.run
     }
 
     /// Runs queued work until none is left; called when the outermost delivery returns.

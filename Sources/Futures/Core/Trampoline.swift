@@ -22,7 +22,7 @@ enum Trampoline {
         context.depth += 1
         callbacks.runAll(outcome, from: source)
         context.depth -= 1
-        if context.depth == 0, context.head < context.queue.count {
+        if context.depth == 0, context.hasQueuedWork {
             context.drain()
         }
     }

@@ -13,30 +13,12 @@ final class CompletionBuffer<T: Sendable>: Sendable {
     }
 
     private struct State {
-        var ready: [Future<T>?] = []
-        var head = 0
+        var ready = FIFOQueue<Future<T>>()
         /// Futures put while pending and not yet moved to `ready`, by put number.
         var waiting: [UInt64: Waiting] = [:]
         var nextNumber: UInt64 = 0
         var signals: [Future<Void>] = []
         var isClosed = false
-
-        mutating func popReady() -> Future<T>? {
-            guard head < ready.count else { return nil }
-            guard let future = ready[head] else {
-                preconditionFailure("Internal inconsistency: a completion slot was taken twice.")
-            }
-            ready[head] = nil
-            head += 1
-            if head == ready.count {
-                ready.removeAll(keepingCapacity: ready.count <= 1024)
-                head = 0
-            } else if head >= 1024 && head * 2 >= ready.count {
-                ready.removeFirst(head)
-                head = 0
-            }
-            return future
-        }
 
         /// The signals of blocked takers, for the caller to complete after the lock.
         mutating func takeSignals() -> [Future<Void>] {
@@ -137,9 +119,9 @@ final class CompletionBuffer<T: Sendable>: Sendable {
     func take(orWait: Bool) -> Take {
         var moved: [Registration] = []
         let take: Take = state.withLock { state in
-            if let future = state.popReady() { return .future(future) }
+            if let future = state.ready.popFirst() { return .future(future) }
             moved = state.moveDone()
-            if let future = state.popReady() { return .future(future) }
+            if let future = state.ready.popFirst() { return .future(future) }
             guard !state.waiting.isEmpty, orWait else { return .nothing }
             let signal = Future<Void>(site: CallSite(.promise, #fileID, #line, #function))
             state.signals.append(signal)
