@@ -77,6 +77,7 @@ enum Operation: UInt8, Sendable {
     case assertSuccess
     case assertFailure
     case executorMap
+    case bridge
 
     var name: String {
         switch self {
@@ -114,6 +115,7 @@ enum Operation: UInt8, Sendable {
         case .assertSuccess: "assertSuccess"
         case .assertFailure: "assertFailure"
         case .executorMap: "FutureExecutor.map"
+        case .bridge: "bridge"
         }
     }
 }
