@@ -15,6 +15,8 @@ import Musl
 final class ThreadPoolCore: @unchecked Sendable {
     static let workCondition = 0
     static let terminationCondition = 1
+    /// How many times an idle worker yields its core before it parks on the work condition.
+    static let idleRoundsBeforeParking = 64
 
     let threadCount: Int
     let lock = ConditionLock(conditionCount: 2)
@@ -128,13 +130,25 @@ final class ThreadPoolCore: @unchecked Sendable {
         BlockingWaitHelpers.install(self)
         defer { BlockingWaitHelpers.uninstall(self) }
         lock.lock()
+        var idleRounds = 0
         while true {
             switch machine.next(now: { .now }) {
             case .run(let job):
+                idleRounds = 0
                 lock.unlock()
                 job()
                 lock.lock()
             case .wait(let deadline):
+                // Yield a few rounds before parking: work submitted meanwhile is taken without a
+                // wake-up, since a worker that has not parked is not signalled.
+                if idleRounds < Self.idleRoundsBeforeParking {
+                    idleRounds += 1
+                    lock.unlock()
+                    sched_yield()
+                    lock.lock()
+                    continue
+                }
+                idleRounds = 0
                 machine.willWait()
                 lock.wait(Self.workCondition, until: deadline)
                 machine.didWait()
