@@ -110,7 +110,7 @@ extension Future {
     private static func submit(on executor: some FutureExecutor, site: CallSite, _ work: Work) -> Future {
         let record = WorkRecord(taskID: TaskIDs.next())
         let future = Future(site: site, work: record)
-        let accepted = executor.tryExecute { future.run(work, record: record) }
+        let accepted = executor.tryExecute(WorkInFlight.tracking({ future.run(work, record: record) }, on: executor))
         if !accepted {
             future.fail(
                 raising: FutureError(
