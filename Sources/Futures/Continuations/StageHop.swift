@@ -200,10 +200,10 @@ package enum QueuedOnTestExecutor {
 
     /// If only a queued job of an executor that nothing drives can complete `future`, and this
     /// thread is not running that executor's jobs, says so.
-    static func undrivenWait(on future: AnyObject) -> String? {
+    static func undrivenWait(on future: AnyObject, helpers: [any BlockingWaitHelper]) -> String? {
         guard WorkInFlight.hasTrackers else { return nil }
         let executor = entries.withLock { $0[ObjectIdentifier(future)]?.executor }
-        guard let executor, !executor.isBeingDriven else { return nil }
+        guard let executor, !executor.isBeingDriven, !helpers.contains(where: { $0 === executor }) else { return nil }
         return executor.undrivenWaitDescription
     }
 }

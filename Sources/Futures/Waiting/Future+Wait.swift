@@ -92,13 +92,14 @@ extension Future {
         // Callbacks of the completion this thread is delivering, and work queued behind them.
         Trampoline.runQueuedWork(until: { isDone })
         if isDone { return (.satisfied, nil) }
-        // A job queued on a test executor that no thread runs.
-        if let reason = QueuedOnTestExecutor.undrivenWait(on: self) { return (.wouldDeadlock, reason) }
+        let helpers = BlockingWaitHelpers.current
+        // A stage of a test executor that no thread runs.
+        if let reason = QueuedOnTestExecutor.undrivenWait(on: self, helpers: helpers) { return (.wouldDeadlock, reason) }
         var tokens: [UInt32] = []
         defer {
             for token in tokens { _ = removeCallback(token: token) }
         }
-        for helper in BlockingWaitHelpers.current.reversed() {
+        for helper in helpers.reversed() {
             let outcome = helper.blockingWait(
                 isDone: { self.isDone },
                 registerWakeUp: { wake in
@@ -139,5 +140,22 @@ extension Future {
     /// Removes a wake-up registered with ``registerWakeUp(_:)`` if it has not run.
     package func removeWakeUp(_ token: UInt32) {
         _ = removeCallback(token: token)
+    }
+}
+
+// MARK: - Test hooks
+
+extension Future {
+    /// How many callbacks are registered on this pending future; 0 once it is done.
+    ///
+    /// For tests that prove a consumer that gave up left nothing behind.
+    package var registeredCallbackCount: Int {
+        withLock {
+            guard case .pending(let callbacks) = state, let slot = callbacks.slot else { return 0 }
+            if slot.token == Callback<Value>.overflowToken {
+                return slot.target(as: OverflowCallbacks<Value>.self).entries.count
+            }
+            return 1
+        }
     }
 }
