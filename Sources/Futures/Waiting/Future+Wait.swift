@@ -4,10 +4,15 @@ extension Future {
     /// Blocks until the future completes, then returns its value or throws its error.
     ///
     /// The original error is rethrown, so `catch let error as MyError` works. Called on a thread
-    /// that the future needs in order to complete (from an `.inline` callback whose work is queued
-    /// further down the same drain, from a pool's only thread, from the thread driving a test
-    /// executor) it runs the pending work itself, or throws ``FutureError/Code/wouldDeadlock`` at
-    /// once rather than hang.
+    /// that the future needs in order to complete, in these cases it runs the pending work itself
+    /// or throws ``FutureError/Code/wouldDeadlock`` at once rather than sit out its timeout: in an
+    /// `.inline` callback whose later sibling callbacks or queued work complete the future, in a
+    /// ``ThreadPoolExecutor`` job (even on a one-thread pool), inside a test executor's job, on a
+    /// stage of a test executor that no thread runs, and in `Future.async` work waiting for itself.
+    /// It cannot help a job on a serial `DispatchQueue` waiting for work queued behind it on that
+    /// queue, nor the main thread waiting for a `DispatchQueue.main` stage: those wait until the
+    /// timeout, so chain with `flatMap` or `onComplete` there instead. A wait that ends without the
+    /// future completing removes the callback it registered.
     ///
     /// ```swift
     /// let user = try fetchUser().get(timeout: .seconds(2))
