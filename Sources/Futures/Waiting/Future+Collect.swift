@@ -24,7 +24,9 @@
 /// - Throws: The error of the first failed input reached; ``FutureError/Code/timedOut`` if the
 ///   deadline passes before an input completes; ``FutureError/Code/wouldDeadlock`` if waiting could
 ///   never end.
-@available(*, noasync, message: "Await combineFutures(_:).value in async code, or use TestExecutor.run(until:) in tests.")
+@available(
+    *, noasync, message: "Await combineFutures(_:).value in async code, or use TestExecutor.run(until:) in tests."
+)
 public func collectFutures<T: Sendable>(_ futures: some Sequence<Future<T>>, timeout: Duration? = nil) throws -> [T] {
     let deadline = timeout.map { ContinuousClock.now + $0 }
     var values: [T] = []

@@ -23,7 +23,9 @@ extension Future {
     /// - Returns: The value.
     /// - Throws: The future's error; ``FutureError/Code/timedOut`` if the timeout passes first;
     ///   ``FutureError/Code/wouldDeadlock`` if waiting could never end.
-    @available(*, noasync, message: "Use 'try await future.value' in async code, or 'TestExecutor.run(until:)' in tests.")
+    @available(
+        *, noasync, message: "Use 'try await future.value' in async code, or 'TestExecutor.run(until:)' in tests."
+    )
     @inlinable
     public func get(timeout: Duration? = nil) throws -> Value {
         if let outcome = doneOutcome { return try outcome.get() }
@@ -92,14 +94,18 @@ extension Future {
     ) -> (outcome: BlockingWaitOutcome, reason: String?) {
         // `Future.async` work running further down this thread's stack finishes only after we return.
         if RunningWork.isRunningOnCurrentThread(self) {
-            return (.wouldDeadlock, "the Future.async work that completes this future is waiting for it on its own thread")
+            return (
+                .wouldDeadlock, "the Future.async work that completes this future is waiting for it on its own thread"
+            )
         }
         // Callbacks of the completion this thread is delivering, and work queued behind them.
         Trampoline.runQueuedWork(until: { isDone })
         if isDone { return (.satisfied, nil) }
         let helpers = BlockingWaitHelpers.current
         // A stage of a test executor that no thread runs.
-        if let reason = QueuedOnTestExecutor.undrivenWait(on: self, helpers: helpers) { return (.wouldDeadlock, reason) }
+        if let reason = QueuedOnTestExecutor.undrivenWait(on: self, helpers: helpers) {
+            return (.wouldDeadlock, reason)
+        }
         var tokens: [UInt32] = []
         defer {
             for token in tokens { _ = removeCallback(token: token) }

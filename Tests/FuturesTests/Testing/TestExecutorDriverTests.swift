@@ -156,7 +156,8 @@ struct TestExecutorDriverTests {
         #expect(answers == ["true 30 [0.0 seconds, 1.0 seconds, 3.0 seconds] 3.0 seconds"])
     }
 
-    @Test("an async test may await a value that the executor's driver completes on another task", .timeLimit(.minutes(1)))
+    @Test(
+        "an async test may await a value that the executor's driver completes on another task", .timeLimit(.minutes(1)))
     func awaitWhileAnotherTaskDrives() async throws {
         let executor = TestExecutor()
         let answer = Future.succeeded(20).map(on: executor) { $0 + 1 }.delay(by: .seconds(5), on: executor)
