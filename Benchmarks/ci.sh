@@ -4,7 +4,5 @@
 # allows. Run the full side-by-side table with the command in README.md.
 set -euo pipefail
 cd "$(dirname "$0")"
-# No manifest cache: Package.swift enables the W2 and Future.async workloads once their API is in
-# ../Sources, which a cached manifest would not notice.
-swift build -c release --manifest-cache none --product futures-benchmarks
+swift build -c release --product futures-benchmarks
 .build/release/futures-benchmarks --check

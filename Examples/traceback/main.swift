@@ -58,3 +58,19 @@ do {
         }
     }
 }
+
+// A handler that fails in turn keeps the failure it handled: the report falls back to a cache
+// that is empty, and the traceback shows both failures, as Python does.
+enum CacheError: Error {
+    case empty
+}
+
+let fallback = report.recover { _ -> String in throw CacheError.empty }
+if let traceback = fallback.traceback {
+    print()
+    print("With a fallback that fails too:")
+    print()
+    print(traceback)
+    print()
+    print("Handled error, for tools: \(traceback.handledError.map { String(describing: $0) } ?? "none")")
+}

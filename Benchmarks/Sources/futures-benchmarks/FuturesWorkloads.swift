@@ -21,7 +21,6 @@ enum FuturesWorkloads {
 
     // MARK: - W2: many completed futures combined into one
 
-    #if FUTURES_HAS_COMBINE
     static func fanOut(_ inputs: Int) -> Int {
         var futures: [Future<Int>] = []
         futures.reserveCapacity(inputs)
@@ -32,7 +31,6 @@ enum FuturesWorkloads {
         guard case .success(let values)? = combined.result else { return -1 }
         return values.count
     }
-    #endif
 
     // MARK: - W3: many callbacks on one promise
 
@@ -86,7 +84,6 @@ enum FuturesWorkloads {
 
     // MARK: - Future.async on a thread pool
 
-    #if FUTURES_HAS_THREAD_POOL
     static let pool = ThreadPoolExecutor(threadCount: 2)
 
     static func async(_ count: Int) -> Int {
@@ -101,7 +98,6 @@ enum FuturesWorkloads {
         }
         return sum
     }
-    #endif
 
     // MARK: - Memory per pending stage
 

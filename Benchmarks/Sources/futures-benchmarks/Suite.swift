@@ -1,7 +1,7 @@
 /// The workloads, in table order, with their sizes and targets.
 enum Suite {
     static let workloads: [Workload] = {
-        var workloads: [Workload] = [
+        [
             Workload(
                 id: "W1",
                 title: "W1 chain: 1,000,000 maps registered, then complete",
@@ -12,10 +12,7 @@ enum Suite {
                 baselineName: "NIO EmbeddedEventLoop",
                 baseline: .sync(NIOWorkloads.chain),
                 targetRatio: 0.5
-            )
-        ]
-        #if FUTURES_HAS_COMBINE
-        workloads.append(
+            ),
             Workload(
                 id: "W2",
                 title: "W2 fan-out: 1,000,000 completed futures combined",
@@ -26,10 +23,7 @@ enum Suite {
                 baselineName: "NIO whenAllSucceed",
                 baseline: .sync(NIOWorkloads.fanOut),
                 targetRatio: 0.3
-            )
-        )
-        #endif
-        workloads += [
+            ),
             Workload(
                 id: "W3",
                 title: "W3 callbacks: 100,000 on one promise, then complete",
@@ -63,9 +57,6 @@ enum Suite {
                 baseline: .sync(NIOWorkloads.crossThread),
                 targetRatio: 0.2
             ),
-        ]
-        #if FUTURES_HAS_THREAD_POOL
-        workloads.append(
             Workload(
                 id: "async",
                 title: "Future.async on a 2-thread pool, 100,000 jobs, read each",
@@ -76,22 +67,8 @@ enum Suite {
                 baselineName: "Task {} + await value",
                 baseline: .async(ConcurrencyWorkloads.tasks),
                 targetRatio: 0.5
-            )
-        )
-        #endif
-        return workloads
-    }()
-
-    /// Rows that need API not yet on this branch, with the reason.
-    static let missing: [(id: String, reason: String)] = {
-        var missing: [(id: String, reason: String)] = []
-        #if !FUTURES_HAS_COMBINE
-        missing.append(("W2", "not built: `combineFutures` is not in the Futures module yet"))
-        #endif
-        #if !FUTURES_HAS_THREAD_POOL
-        missing.append(("async", "not built: `ThreadPoolExecutor`/`Future.async` are not in the Futures module yet"))
-        #endif
-        return missing
+            ),
+        ]
     }()
 
     /// Pending maps held at once by the memory measurement.

@@ -28,9 +28,6 @@ func printTable(_ options: Options) async {
         print("| " + cells.joined(separator: " | ") + " |")
         fflush(nil)
     }
-    for (id, reason) in Suite.missing where options.only?.contains(id) ?? true {
-        print("| \(id) | \(reason) | | | | | | | | |")
-    }
     if options.only?.contains("memory") ?? true {
         let stages = max(1000, Int(Double(Suite.pendingStages) * options.scale))
         let ours = heapBytesPerStage(stages, FuturesWorkloads.pendingStages)

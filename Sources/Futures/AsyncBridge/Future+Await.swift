@@ -16,10 +16,7 @@ extension Future {
             return try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { continuation in
                     guard box.install(continuation) else { return }
-                    let token = register(removable: true) { token in
-                        ClosureCallback { outcome in box.resume(with: outcome.result) }
-                    }
-                    box.setRemoval { [weak self] in _ = self?.removeCallback(token: token) }
+                    box.own(register(owned: ClosureCallback { outcome in box.resume(with: outcome.result) }))
                 }
             } onCancel: {
                 box.resume(with: .failure(CancellationError()))
@@ -29,18 +26,24 @@ extension Future {
 }
 
 /// The state shared by an awaiting task, the future's callback and the cancellation handler.
-// All fields are accessed under `lock`; the continuation is resumed exactly once, outside it.
-private final class AsyncWaitBox<Value: Sendable>: @unchecked Sendable {
-    private let lock = Lock()
-    private var continuation: CheckedContinuation<Value, any Error>?
-    private var finished: Result<Value, any Error>?
-    private var removal: (@Sendable () -> Void)?
+///
+/// Whichever of the callback and the cancellation handler comes first resumes the continuation,
+/// once, outside the lock; a cancellation also removes the callback, so a cancelled await leaves
+/// nothing on a future that stays pending.
+private final class AsyncWaitBox<Value: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<Value, any Error>?
+        var finished: Result<Value, any Error>?
+        var registration: Registration?
+    }
+
+    private let state = Locked(State())
 
     /// Stores the continuation; resumes it at once and returns `false` if already cancelled.
     func install(_ continuation: CheckedContinuation<Value, any Error>) -> Bool {
-        let early: Result<Value, any Error>? = lock.withLock {
-            if let finished { return finished }
-            self.continuation = continuation
+        let early: Result<Value, any Error>? = state.withLock { state in
+            if let finished = state.finished { return finished }
+            state.continuation = continuation
             return nil
         }
         if let early {
@@ -50,26 +53,26 @@ private final class AsyncWaitBox<Value: Sendable>: @unchecked Sendable {
         return true
     }
 
-    func setRemoval(_ removal: @escaping @Sendable () -> Void) {
-        let runNow: Bool = lock.withLock {
-            if finished != nil { return true }
-            self.removal = removal
+    /// Keeps the callback's registration, or cancels it at once if the wait already ended.
+    func own(_ registration: Registration) {
+        let ended: Bool = state.withLock { state in
+            if state.finished != nil { return true }
+            state.registration = registration
             return false
         }
-        if runNow { removal() }
+        if ended { registration.cancel() }
     }
 
+    /// Resumes the continuation with `result` unless it was resumed already.
     func resume(with result: Result<Value, any Error>) {
-        let (continuation, removal): (CheckedContinuation<Value, any Error>?, (@Sendable () -> Void)?) = lock.withLock {
-            guard finished == nil else { return (nil, nil) }
-            finished = result
-            defer {
-                self.continuation = nil
-                self.removal = nil
-            }
-            return (self.continuation, self.removal)
+        let taken = state.withLock { state -> (CheckedContinuation<Value, any Error>?, Registration?)? in
+            guard state.finished == nil else { return nil }
+            state.finished = result
+            defer { (state.continuation, state.registration) = (nil, nil) }
+            return (state.continuation, state.registration)
         }
+        guard let (continuation, registration) = taken else { return }
         continuation?.resume(with: result)
-        removal?()
+        registration?.cancel()
     }
 }

@@ -18,8 +18,8 @@ extension Future {
     ///
     /// ``cancel(fileID:line:function:)`` completes the future with `CancellationError` at once and
     /// cancels the task, which sees it through `Task.isCancelled` and `Task.checkCancellation()`;
-    /// whatever the task returns afterwards is ignored. See "Cancellation" in
-    /// ``async(on:fileID:line:function:_:)-(_,_,_,_,()->Value)`` for the rules of the whole library.
+    /// whatever the task returns afterwards is ignored. See <doc:Cancellation> for the
+    /// rules of the whole library.
     ///
     /// - Parameters:
     ///   - priority: The task's priority; `nil` inherits the current one, as `Task.init` does.
@@ -50,7 +50,7 @@ extension Future {
     /// The future is pending until the task finishes, then completes with its value or error (a
     /// task cancelled by its owner that throws `CancellationError` gives a cancelled future).
     /// ``cancel(fileID:line:function:)`` completes the future with `CancellationError` at once
-    /// and cancels the task. See "Cancellation" in ``async(on:fileID:line:function:_:)-(_,_,_,_,()->Value)``.
+    /// and cancels the task. See <doc:Cancellation>.
     ///
     /// ```swift
     /// let download = Task { try await session.data(from: url).0 }
@@ -84,7 +84,7 @@ extension Future {
     ///
     /// The future is pending until the task finishes, then succeeds with its value.
     /// ``cancel(fileID:line:function:)`` completes the future with `CancellationError` at once and
-    /// cancels the task. See "Cancellation" in ``async(on:fileID:line:function:_:)-(_,_,_,_,()->Value)``.
+    /// cancels the task. See <doc:Cancellation>.
     ///
     /// ```swift
     /// let count = Task { await library.countBooks() }

@@ -16,6 +16,9 @@ final class CombineState<Element: Sendable, Output: Sendable>: @unchecked Sendab
     let result: Future<Output>
     private let count: Int
     private let failFast: Bool
+    /// The callbacks on the inputs of a fail-fast combine, removed once it is decided; `nil`
+    /// otherwise, since a combine that waits for every input leaves nothing registered.
+    let registrations: Registrations?
     private let assemble: @Sendable ([Element]) -> Output
     /// The index of the first slot: inputs before it were recorded during setup.
     private let start: Int
@@ -44,6 +47,7 @@ final class CombineState<Element: Sendable, Output: Sendable>: @unchecked Sendab
         self.result = Future(site: site)
         self.count = count
         self.failFast = failFast
+        self.registrations = failFast ? Registrations() : nil
         self.assemble = assemble
         self.start = start
         self.values = values
@@ -70,7 +74,7 @@ final class CombineState<Element: Sendable, Output: Sendable>: @unchecked Sendab
     /// Records the element of input `index`, which succeeded (or whose failure is stored).
     func record(_ element: Element, at index: Int) {
         let mutex = LockStripes.mutex(for: self)
-        mutex.lockMutex()
+        mutex.lockStripe()
         remaining -= 1
         if !isDecided, index < failureIndex, let slots, let filled {
             (slots + (index - start)).initialize(to: element)
@@ -86,19 +90,22 @@ final class CombineState<Element: Sendable, Output: Sendable>: @unchecked Sendab
     /// Records the failure of input `index`.
     func record(failure node: TracebackNode, at index: Int) {
         let mutex = LockStripes.mutex(for: self)
-        mutex.lockMutex()
+        mutex.lockStripe()
         remaining -= 1
+        var replaced: TracebackNode?
         if !isDecided && index < failureIndex {
             failureIndex = index
+            replaced = failure
             failure = node
         }
         decideAndUnlock(mutex)
+        withExtendedLifetime(replaced) {}  // released after the lock
     }
 
     /// Releases the hold of the setup.
     func finishSetup() -> Future<Output> {
         let mutex = LockStripes.mutex(for: self)
-        mutex.lockMutex()
+        mutex.lockStripe()
         remaining -= 1
         decideAndUnlock(mutex)
         return result
@@ -110,23 +117,25 @@ final class CombineState<Element: Sendable, Output: Sendable>: @unchecked Sendab
     @inline(__always)
     private func decideAndUnlock(_ mutex: UnsafeMutablePointer<PlatformMutex>) {
         guard !isDecided else {
-            mutex.unlockMutex()
+            mutex.unlockStripe()
             return
         }
         if let failure, remaining == 0 || (failFast && prefix == failureIndex) {
             isDecided = true
-            let (slots, filled, index) = (self.slots, self.filled, failureIndex)
+            let (values, slots, filled, index) = (self.values, self.slots, self.filled, failureIndex)
             (self.values, self.slots, self.filled, self.failure) = ([], nil, nil, nil)
-            mutex.unlockMutex()
+            mutex.unlockStripe()
+            withExtendedLifetime(values) {}  // released after the lock
             fail(with: failure, at: index, releasing: slots, filled)
+            registrations?.cancelAll()
         } else if remaining == 0 {
             isDecided = true
             let (values, slots, filled) = (self.values, self.slots, self.filled)
             (self.values, self.slots, self.filled) = ([], nil, nil)
-            mutex.unlockMutex()
+            mutex.unlockStripe()
             succeed(with: values, slots, filled)
         } else {
-            mutex.unlockMutex()
+            mutex.unlockStripe()
         }
     }
 

@@ -83,7 +83,7 @@ struct Combiner<Element: Sendable, Output: Sendable> {
         let index = added
         added += 1
         if let state {
-            future.register(CombineCallback<L, Output>(state: state, index: index))
+            Self.register(future, CombineCallback<L, Output>(state: state, index: index))
             return true
         }
         switch future.doneOutcome {
@@ -106,8 +106,18 @@ struct Combiner<Element: Sendable, Output: Sendable> {
                 start: index, values: values, failure: failure)
             values = []
             self.state = state
-            future.register(CombineCallback<L, Output>(state: state, index: index))
+            Self.register(future, CombineCallback<L, Output>(state: state, index: index))
             return true
+        }
+    }
+
+    /// Registers `callback`; a fail-fast combine owns the registration, to remove it once decided.
+    @inline(__always)
+    private static func register<L: CombineLift>(_ future: Future<L.Input>, _ callback: CombineCallback<L, Output>) {
+        if let registrations = callback.state.registrations {
+            registrations.keep(future.register(owned: callback))
+        } else {
+            future.register(callback)
         }
     }
 

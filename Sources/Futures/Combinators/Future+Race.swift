@@ -33,20 +33,21 @@ public func firstCompleted<T: Sendable>(
     let site = CallSite(.firstCompleted, fileID, line, function)
     let inputs = Array(futures)
     guard !inputs.isEmpty else { return Future(site: site, outcome: .noInputs(at: site)) }
-    var result: Future<T>?
+    var race: Race<T>?
     for (index, input) in inputs.enumerated() {
         if let outcome = input.doneOutcome {
             let outcome = outcome.tagged(at: site, inputIndex: index, inputCount: inputs.count)
-            guard let result else { return Future(site: site, outcome: outcome) }
-            result.complete(outcome)
-            return result
+            guard let race else { return Future(site: site, outcome: outcome) }
+            race.decide(outcome)
+            return race.result
         }
-        let pending = result ?? Future(site: site)
-        result = pending
-        input.register(RaceCallback(result: pending, index: index, count: inputs.count))
+        let pending = race ?? Race(result: Future(site: site))
+        race = pending
+        pending.registrations.keep(
+            input.register(owned: RaceCallback(race: pending, index: index, count: inputs.count)))
     }
-    guard let result else { preconditionFailure("Internal inconsistency: a race over inputs has no result.") }
-    return result
+    guard let race else { preconditionFailure("Internal inconsistency: a race over inputs has no result.") }
+    return race.result
 }
 
 /// Returns a future with the value of the first input to succeed.
@@ -87,7 +88,7 @@ public func firstSucceeded<T: Sendable>(
     var state: FirstSuccessState<T>?
     for (index, input) in inputs.enumerated() {
         if let state {
-            input.register(FirstSuccessCallback(state: state, index: index))
+            state.registrations.keep(input.register(owned: FirstSuccessCallback(state: state, index: index)))
             continue
         }
         switch input.doneOutcome {
@@ -98,7 +99,7 @@ public func firstSucceeded<T: Sendable>(
         case nil:
             let shared = FirstSuccessState<T>(site: site, count: inputs.count, start: index, failure: failure)
             state = shared
-            input.register(FirstSuccessCallback(state: shared, index: index))
+            shared.registrations.keep(input.register(owned: FirstSuccessCallback(state: shared, index: index)))
         }
     }
     if let state { return state.finishSetup() }
@@ -127,14 +128,30 @@ extension Outcome {
     }
 }
 
+/// A `firstCompleted` race: its result and its callbacks on the inputs, removed once it is decided.
+private final class Race<T: Sendable>: Sendable {
+    let result: Future<T>
+    let registrations = Registrations()
+
+    init(result: Future<T>) {
+        self.result = result
+    }
+
+    func decide(_ outcome: Outcome<T>) {
+        if result.complete(outcome) {
+            registrations.cancelAll()
+        }
+    }
+}
+
 /// The callback `firstCompleted` registers on each input: the first to complete the result wins.
 private struct RaceCallback<T: Sendable>: FutureCallback {
-    let result: Future<T>
+    let race: Race<T>
     let index: Int
     let count: Int
 
     func run(_ outcome: Outcome<T>, from source: Future<T>) {
-        result.complete(outcome.tagged(at: result.site, inputIndex: index, inputCount: count))
+        race.decide(outcome.tagged(at: race.result.site, inputIndex: index, inputCount: count))
     }
 }
 
@@ -147,6 +164,8 @@ private struct RaceCallback<T: Sendable>: FutureCallback {
 // outside the lock.
 private final class FirstSuccessState<T: Sendable>: @unchecked Sendable {
     let result: Future<T>
+    /// The callbacks on the inputs, removed once the race is decided.
+    let registrations = Registrations()
     private let count: Int
     /// Inputs from the first pending one not yet recorded, plus one while setup is running.
     @exclusivity(unchecked) private var remaining: Int
@@ -167,34 +186,39 @@ private final class FirstSuccessState<T: Sendable>: @unchecked Sendable {
     /// Records the outcome of input `index`.
     func record(_ outcome: Outcome<T>, at index: Int) {
         let mutex = LockStripes.mutex(for: self)
-        mutex.lockMutex()
+        mutex.lockStripe()
         remaining -= 1
         guard !isDecided else {
-            mutex.unlockMutex()
+            mutex.unlockStripe()
             return
         }
         switch outcome {
         case .success:
             isDecided = true
-            failure = nil
-            mutex.unlockMutex()
+            let handled = failure.take()
+            mutex.unlockStripe()
+            withExtendedLifetime(handled) {}  // released after the lock
             result.complete(outcome)
+            registrations.cancelAll()
         case .failure(let node):
+            var replaced: TracebackNode?
             if index < failureIndex {
                 failureIndex = index
+                replaced = failure
                 failure = node
             }
             failIfNothingRemainsAndUnlock(mutex)
+            withExtendedLifetime(replaced) {}  // released after the lock
         }
     }
 
     /// Releases the hold of the setup.
     func finishSetup() -> Future<T> {
         let mutex = LockStripes.mutex(for: self)
-        mutex.lockMutex()
+        mutex.lockStripe()
         remaining -= 1
         if isDecided {
-            mutex.unlockMutex()
+            mutex.unlockStripe()
         } else {
             failIfNothingRemainsAndUnlock(mutex)
         }
@@ -204,13 +228,13 @@ private final class FirstSuccessState<T: Sendable>: @unchecked Sendable {
     /// Called under the lock, which it releases: every input failed once nothing remains.
     private func failIfNothingRemainsAndUnlock(_ mutex: UnsafeMutablePointer<PlatformMutex>) {
         guard remaining == 0, let failure else {
-            mutex.unlockMutex()
+            mutex.unlockStripe()
             return
         }
         isDecided = true
         self.failure = nil
         let index = failureIndex
-        mutex.unlockMutex()
+        mutex.unlockStripe()
         result.complete(.passedThrough(failure, at: result.site, inputIndex: index, inputCount: count))
     }
 }

@@ -30,10 +30,10 @@ final class CallbackExecutor: @unchecked Sendable {
         self.executor = executor
     }
 
-    /// Runs `body` now if `box` is `nil` (the inline executor), else on the box's executor.
+    /// Runs `body` on the executor that `box` holds (the inline executor needs no box), or on this
+    /// thread if that executor refuses it.
     @inlinable
-    static func run(in box: AnyObject?, _ body: @escaping @Sendable () -> Void) {
-        guard let box else { return body() }
+    static func run(in box: AnyObject, _ body: @escaping @Sendable () -> Void) {
         let executor = unsafeDowncast(box, to: CallbackExecutor.self).executor
         if !executor.tryExecute(body) { body() }
     }
@@ -68,7 +68,8 @@ extension Future {
         let entry = Callback<Value>(target: callbackExecutor(executor), payload: pack(ResultCell(callback))) {
             outcome, _, entry in
             let callback = unpack(entry.payload, as: ResultCell<Value>.self).body
-            CallbackExecutor.run(in: entry.target) { callback(outcome.result) }
+            guard let box = entry.target else { return callback(outcome.result) }
+            CallbackExecutor.run(in: box) { callback(outcome.result) }
         }
         return CallbackToken(future: ObjectIdentifier(self), id: register(entry, removable: true))
     }
@@ -95,7 +96,8 @@ extension Future {
             outcome, _, entry in
             guard case .success(let value) = outcome else { return }
             let callback = unpack(entry.payload, as: ValueCell<Value>.self).body
-            CallbackExecutor.run(in: entry.target) { callback(value) }
+            guard let box = entry.target else { return callback(value) }
+            CallbackExecutor.run(in: box) { callback(value) }
         }
         return CallbackToken(future: ObjectIdentifier(self), id: register(entry, removable: true))
     }
@@ -122,7 +124,8 @@ extension Future {
             outcome, _, entry in
             guard case .failure(let failure) = outcome else { return }
             let callback = unpack(entry.payload, as: ErrorCell.self).body
-            CallbackExecutor.run(in: entry.target) { callback(failure.error) }
+            guard let box = entry.target else { return callback(failure.error) }
+            CallbackExecutor.run(in: box) { callback(failure.error) }
         }
         return CallbackToken(future: ObjectIdentifier(self), id: register(entry, removable: true))
     }

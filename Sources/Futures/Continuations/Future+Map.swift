@@ -1,3 +1,7 @@
+// Each stage repeats one shape on purpose: its callback is a capture-free closure literal, so the
+// stage's types are known where it is written and the compiler specialises it, and the user's
+// closure rides in the entry's closure cell (Core/ClosureCell.swift) instead of in a capture.
+
 // MARK: - Transforming values
 
 extension Future {
@@ -95,7 +99,9 @@ extension Future {
     ///
     /// `continuation` runs on `executor` with this future, already complete, so it can read the
     /// value, the error or the traceback. An error it throws fails the result with a
-    /// `continueWith` frame marked as raised. Cancelling the result does not cancel this future.
+    /// `continueWith` frame marked as raised; if this future failed, the continuation was handling
+    /// that failure, so its frames are kept before that frame (see ``Traceback/handled``).
+    /// Cancelling the result does not cancel this future.
     ///
     /// ```swift
     /// let status = request.continueWith { done in
@@ -121,12 +127,12 @@ extension Future {
         let next = Future<T>(site: CallSite(.continueWith, fileID, line, function))
         addStage(
             next, on: executor,
-            Callback(target: next, payload: pack(ContinueCell(continuation))) { _, source, entry in
+            Callback(target: next, payload: pack(ContinueCell(continuation))) { outcome, source, entry in
                 let next = entry.target(as: Future<T>.self)
                 do {
                     next.complete(.success(try unpack(entry.payload, as: ContinueCell<Value, T>.self).body(source)))
                 } catch {
-                    next.fail(raising: error)
+                    next.complete(raising: error, after: outcome)
                 }
             })
         return next
@@ -136,8 +142,10 @@ extension Future {
     /// completes, either way.
     ///
     /// The returned future is chained in (flattened), at any chain length, without recursion; its
-    /// failure keeps its traceback and gains a `continueWith` frame. Cancelling the result does not
-    /// cancel this future or the returned one.
+    /// failure keeps its traceback and gains a `continueWith` frame. An error the continuation
+    /// throws after this future failed keeps this future's frames and adds a raised
+    /// `continueWith` frame (see ``Traceback/handled``). Cancelling the result does not cancel
+    /// this future or the returned one.
     ///
     /// ```swift
     /// let retried = first.continueWith { done in
@@ -163,14 +171,28 @@ extension Future {
         let next = Future<T>(site: CallSite(.continueWith, fileID, line, function))
         addStage(
             next, on: executor,
-            Callback(target: next, payload: pack(ContinueFutureCell(continuation))) { _, source, entry in
+            Callback(target: next, payload: pack(ContinueFutureCell(continuation))) { outcome, source, entry in
                 let next = entry.target(as: Future<T>.self)
                 do {
                     next.adopt(try unpack(entry.payload, as: ContinueFutureCell<Value, T>.self).body(source))
                 } catch {
-                    next.fail(raising: error)
+                    next.complete(raising: error, after: outcome)
                 }
             })
         return next
+    }
+}
+
+// MARK: - Raising in a handler
+
+extension Future {
+    /// Fails with `error` raised at this stage by a closure that ran after `antecedent`: a failed
+    /// antecedent was being handled, so its frames are kept (see ``Traceback/handled``).
+    @inlinable
+    func complete<Antecedent>(raising error: any Error, after antecedent: Outcome<Antecedent>) {
+        switch antecedent {
+        case .success: complete(.raised(error, at: site))
+        case .failure(let handled): complete(.raised(error, at: site, handling: handled))
+        }
     }
 }

@@ -1,11 +1,19 @@
+// Each stage repeats one shape on purpose: its callback is a capture-free closure literal, so the
+// stage's types are known where it is written and the compiler specialises it, and the user's
+// closure rides in the entry's closure cell (Core/ClosureCell.swift) instead of in a capture.
+
 // MARK: - Handling failures
 
 extension Future {
     /// Returns a future that turns a failure of this one into a value.
     ///
     /// `transform` runs on `executor` with the original error, only if this future fails or is
-    /// cancelled; a value passes through untouched. Recovering ends the traceback; an error thrown
-    /// by `transform` starts a new one at a `recover` frame.
+    /// cancelled; a value passes through untouched. Recovering ends the traceback. An error thrown
+    /// by `transform` keeps the frames of the failure it handled and adds a `recover` frame marked
+    /// as raised; the handled failure stays readable as ``Traceback/handled``, and the printed
+    /// traceback marks the boundary ("During handling of the above error, another error
+    /// occurred:") when the thrown error is a different one. Cancelling the result does not cancel
+    /// this future.
     ///
     /// ```swift
     /// let settings = loadSettings().recover { _ in .defaults }
@@ -39,7 +47,7 @@ extension Future {
                         next.complete(
                             .success(try unpack(entry.payload, as: RecoverCell<Value>.self).body(failure.error)))
                     } catch {
-                        next.fail(raising: error)
+                        next.complete(.raised(error, at: next.site, handling: failure))
                     }
                 }
             })
@@ -50,7 +58,9 @@ extension Future {
     ///
     /// `transform` runs on `executor` with the original error, only on failure; the future it
     /// returns is chained in. A failure of that future keeps its own traceback and gains a
-    /// `flatRecover` frame.
+    /// `flatRecover` frame. An error thrown by `transform` keeps the frames of the failure it
+    /// handled and adds a `flatRecover` frame marked as raised (see ``Traceback/handled``).
+    /// Cancelling the result does not cancel this future or the returned one.
     ///
     /// ```swift
     /// let data = primary.fetch().flatRecover { _ in replica.fetch() }
@@ -83,7 +93,7 @@ extension Future {
                     do {
                         next.adopt(try unpack(entry.payload, as: FlatRecoverCell<Value>.self).body(failure.error))
                     } catch {
-                        next.fail(raising: error)
+                        next.complete(.raised(error, at: next.site, handling: failure))
                     }
                 }
             })
@@ -93,7 +103,9 @@ extension Future {
     /// Returns a future whose failure is `transform` applied to this future's error.
     ///
     /// `transform` runs on `executor`, only on failure. The traceback is kept, with a `mapError`
-    /// frame marked as raised, since the error it reports is new.
+    /// frame marked as raised, since the error it reports is new; the replaced failure stays
+    /// readable as ``Traceback/handled``, and the printed traceback marks the boundary when the
+    /// returned error is a different one. Cancelling the result does not cancel this future.
     ///
     /// ```swift
     /// let typed = request.mapError { APIError.transport($0) }
@@ -124,8 +136,7 @@ extension Future {
                     next.complete(outcome)
                 case .failure(let failure):
                     let error = unpack(entry.payload, as: MapErrorCell.self).body(failure.error)
-                    next.complete(
-                        .failure(TracebackNode(error: error, site: next.site, role: .raised, parent: failure)))
+                    next.complete(.raised(error, at: next.site, handling: failure))
                 }
             })
         return next

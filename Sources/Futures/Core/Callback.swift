@@ -60,21 +60,32 @@ struct CallbackList<Value: Sendable>: Sendable {
     init() {}
 
     @inlinable
+    init(slot: Callback<Value>?) {
+        self.slot = slot
+    }
+
+    @inlinable
     var isEmpty: Bool { slot == nil }
 
     @inlinable
     mutating func append(_ callback: Callback<Value>) {
-        guard let first = slot else {
+        if slot == nil {
             slot = callback
             return
         }
-        if first.token == Callback<Value>.overflowToken {
-            first.target(as: OverflowCallbacks<Value>.self).entries.append(callback)
+        // Read the slot's token and box in place: copying the entry out would retain its three
+        // references only to release them again.
+        if slot.unsafelyUnwrapped.token == Callback<Value>.overflowToken {
+            unsafeDowncast(slot.unsafelyUnwrapped.target.unsafelyUnwrapped, to: OverflowCallbacks<Value>.self)
+                .entries.append(callback)
         } else {
+            let first = slot.take().unsafelyUnwrapped
             let overflow = OverflowCallbacks<Value>([first, callback])
             var entry = Callback<Value>(target: overflow) { outcome, source, entry in
-                for callback in entry.target(as: OverflowCallbacks<Value>.self).entries {
-                    callback.run(outcome, from: source)
+                entry.target(as: OverflowCallbacks<Value>.self).entries.withUnsafeBufferPointer { callbacks in
+                    for index in callbacks.indices {
+                        callbacks[index].run(outcome, from: source)
+                    }
                 }
             }
             entry.token = Callback<Value>.overflowToken
@@ -82,21 +93,30 @@ struct CallbackList<Value: Sendable>: Sendable {
         }
     }
 
-    /// Removes the callback with `token`; returns whether it was found.
-    mutating func remove(token: UInt32) -> Bool {
-        guard let first = slot else { return false }
+    /// Removes the callback with `token` and returns it, for the caller to release after unlocking.
+    mutating func remove(token: UInt32) -> Callback<Value>? {
+        guard let first = slot else { return nil }
         if first.token == Callback<Value>.overflowToken {
             let overflow = first.target(as: OverflowCallbacks<Value>.self)
             guard let index = overflow.entries.firstIndex(where: { $0.token == token }) else {
-                return false
+                return nil
             }
-            overflow.entries.remove(at: index)
+            let removed = overflow.entries.remove(at: index)
             if overflow.entries.isEmpty { slot = nil }
-            return true
+            return removed
         }
-        guard first.token == token else { return false }
+        guard first.token == token else { return nil }
         slot = nil
-        return true
+        return first
+    }
+
+    /// How many callbacks are registered.
+    var count: Int {
+        guard let first = slot else { return 0 }
+        if first.token == Callback<Value>.overflowToken {
+            return first.target(as: OverflowCallbacks<Value>.self).entries.count
+        }
+        return 1
     }
 
     @inlinable
@@ -108,11 +128,12 @@ struct CallbackList<Value: Sendable>: Sendable {
 }
 
 /// Two or more callbacks, run in registration order.
-// Mutated only while its future's lock is held and the future is pending; once the future is
-// done the box is only read.
+// Mutated only by the thread that owns its future's storage (the BUSY bit of the state word) while
+// the future is pending; once the future is done the box is only read.
 @usableFromInline
 final class OverflowCallbacks<Value: Sendable>: @unchecked Sendable {
-    @usableFromInline var entries: [Callback<Value>]
+    // Access is exclusive by the rule above, so the runtime's dynamic checks are redundant.
+    @usableFromInline @exclusivity(unchecked) var entries: [Callback<Value>]
 
     @inlinable
     init(_ entries: [Callback<Value>]) {
@@ -128,15 +149,8 @@ final class OverflowCallbacks<Value: Sendable>: @unchecked Sendable {
 protocol FutureCallback<Input>: Sendable {
     associatedtype Input: Sendable
 
-    /// The token that ``Future/removeCallback(_:)`` matches, or 0 for internal callbacks.
-    var token: UInt32 { get }
-
     /// Called once, on the thread that completed `source`, with its outcome.
     func run(_ outcome: Outcome<Input>, from source: Future<Input>)
-}
-
-extension FutureCallback {
-    var token: UInt32 { 0 }
 }
 
 /// The box that holds a ``FutureCallback`` in a ``Callback`` entry.
@@ -149,11 +163,9 @@ final class FutureCallbackBox<Wrapped: FutureCallback>: @unchecked Sendable {
     }
 
     static func entry(_ callback: Wrapped) -> Callback<Wrapped.Input> {
-        var entry = Callback<Wrapped.Input>(target: FutureCallbackBox(callback)) { outcome, source, entry in
+        Callback<Wrapped.Input>(target: FutureCallbackBox(callback)) { outcome, source, entry in
             entry.target(as: FutureCallbackBox.self).callback.run(outcome, from: source)
         }
-        entry.token = callback.token
-        return entry
     }
 }
 
@@ -172,6 +184,66 @@ struct ClosureCallback<Value: Sendable>: FutureCallback {
     var entry: Callback<Value> {
         Callback(target: nil, payload: pack(OutcomeCell(body))) { outcome, _, entry in
             unpack(entry.payload, as: OutcomeCell<Value>.self).body(outcome)
+        }
+    }
+}
+
+// MARK: - Owned registrations
+
+/// What a ``Registration`` needs of its future: removing a callback by token.
+protocol CallbackRemoving: AnyObject, Sendable {
+    func removeCallback(token: UInt32) -> Bool
+}
+
+extension Future: CallbackRemoving {}
+
+/// A callback registered by a consumer that may stop caring before the future completes.
+///
+/// Timed-out waits, cancelled awaits, decided races and combines, and released completion queues
+/// hold one per input and cancel it when they give up, so that nothing they registered stays on a
+/// future that may never complete.
+struct Registration: Sendable {
+    let future: any CallbackRemoving
+    let token: UInt32
+
+    /// Removes the callback; `true` if it will now never run, `false` if it ran or is running.
+    @discardableResult
+    func cancel() -> Bool {
+        future.removeCallback(token: token)
+    }
+}
+
+/// The registrations a consumer made on its inputs, cancelled together once it stops caring.
+///
+/// A registration kept after ``cancelAll()`` is cancelled at once, so a consumer decided while it
+/// was still registering leaves nothing behind either.
+final class Registrations: Sendable {
+    private struct State {
+        var isCancelled = false
+        var kept: [Registration] = []
+    }
+
+    private let state = Locked(State())
+
+    /// Keeps `registration` until ``cancelAll()``, or cancels it now if that already happened.
+    func keep(_ registration: Registration) {
+        let cancelNow = state.withLock { state in
+            if state.isCancelled { return true }
+            state.kept.append(registration)
+            return false
+        }
+        if cancelNow { registration.cancel() }
+    }
+
+    /// Cancels every registration kept so far, and any kept later.
+    func cancelAll() {
+        var kept: [Registration] = []
+        state.withLock { state in
+            state.isCancelled = true
+            swap(&kept, &state.kept)
+        }
+        for registration in kept {
+            registration.cancel()
         }
     }
 }

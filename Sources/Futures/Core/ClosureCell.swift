@@ -4,6 +4,12 @@
 /// allocates nothing but the stage's future. ``pack(_:)`` and ``unpack(_:as:)`` copy the closure in
 /// and out inside a cell struct whose field is spelled as a function type: a closure passed through
 /// a plain type parameter would be re-abstracted, and the two sides would disagree.
+///
+/// The ABI assumption this rests on: a thick Swift closure is two words, a function pointer and a
+/// reference-counted context (null when nothing is captured), so a struct whose single stored
+/// property is spelled as a concrete function type has exactly that layout and holds the closure
+/// as given, without a re-abstraction thunk. `pack` checks the size; the round trip through
+/// capturing, non-capturing and existential-capturing closures is tested in `ClosureCellTests`.
 @usableFromInline
 struct RawClosure: CustomReflectable {
     @usableFromInline var function: UnsafeRawPointer?

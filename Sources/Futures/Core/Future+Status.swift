@@ -57,10 +57,7 @@ extension Future {
     /// assert(promise.future.isPending)
     /// ```
     public var isPending: Bool {
-        withLock {
-            if case .pending = state { return !flags.contains(.running) }
-            return false
-        }
+        currentState & (FutureWord.done | FutureWord.running) == 0
     }
 
     /// Whether work submitted with `Future.async` is executing right now.
@@ -70,10 +67,7 @@ extension Future {
     /// if work.isRunning { print("started, not finished yet") }
     /// ```
     public var isRunning: Bool {
-        withLock {
-            if case .pending = state { return flags.contains(.running) }
-            return false
-        }
+        currentState & (FutureWord.done | FutureWord.running) == FutureWord.running
     }
 
     /// Whether the future has completed: succeeded, failed or been cancelled.
@@ -84,10 +78,7 @@ extension Future {
     /// ```
     @inlinable
     public var isDone: Bool {
-        withLock {
-            if case .pending = state { return false }
-            return true
-        }
+        currentState & FutureWord.done != 0
     }
 
     /// Whether the future completed with a value.
@@ -135,7 +126,7 @@ extension Future {
     /// assert(work.isCancelRequested)  // true even if the work had already started
     /// ```
     public var isCancelRequested: Bool {
-        withLock { flags.contains(.cancelRequested) }
+        currentState & FutureWord.cancelRequested != 0
     }
 
     /// The outcome, or `nil` while the future is pending.

@@ -1,6 +1,26 @@
-// All mutable state (`state`, `flags`) is read and written only under the lock
-// stripe of this object (`LockStripes.mutex(for: self)`), and no locked section locks another
-// stripe or calls user code.
+import Synchronization
+
+#if canImport(Darwin)
+import Darwin
+#elseif canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+// A future's state is one atomic word (`word`, see `FutureWord`): pending or done, a few status
+// flags, and a BUSY bit that a thread sets with one compare-and-swap to own `storage` for a few
+// instructions. `storage` holds the registered callbacks while pending and the outcome once done;
+// it is written only by the thread that set BUSY and published by the store that clears it
+// (release), and read by others only after they load DONE (acquire), when it no longer changes.
+// No thread holds BUSY while it runs user code or releases anything a user may own: callbacks
+// taken or removed are run or dropped after the word is stored back. Other threads that find BUSY
+// yield until it clears; they never wait on user code.
+//
+// Destroying a future needs no generic metadata look-up: every stored property has a fixed,
+// non-generic type, and `deinit` destroys the value in `storage` through `Value`'s own metadata,
+// which the class metadata holds. `Future.async` work keeps its callbacks and outcome in its work
+// record instead, and `storage` holds the record.
 /// The read side of an asynchronous result: a value or an error that arrives later.
 ///
 /// A future starts pending and completes exactly once. Build pipelines with ``map(on:fileID:line:function:_:)``,
@@ -22,50 +42,78 @@
 /// default); no lock is held while user code runs, and completion drains through a loop, so chains
 /// of any length complete without deep recursion.
 public final class Future<Value: Sendable>: @unchecked Sendable {
-    @usableFromInline
-    enum State {
-        case pending(CallbackList<Value>)
-        case done(Outcome<Value>)
-    }
-
-    // Every access holds the lock stripe (see above), so the runtime's dynamic exclusivity checks
-    // are redundant.
-    @usableFromInline @exclusivity(unchecked) var state: State
-    @usableFromInline @exclusivity(unchecked) var flags: FutureFlags = []
-    /// Whether a `WorkRecord` is registered for this future; immutable, so read without the lock.
-    @usableFromInline let hasWorkRecord: Bool
-    /// Where this future was made; the frame it adds to a failure that passes through it.
-    @usableFromInline let site: CallSite
+    /// The state word: see ``FutureWord``.
+    @usableFromInline let word: Atomic<UInt32>
+    // Where this future was made; the frame it adds to a failure that passes through it. Stored
+    // field by field (see `site`), so that the object stays within 88 bytes.
+    @usableFromInline let line: UInt32
+    @usableFromInline let fileIDStart: UnsafePointer<UInt8>
+    @usableFromInline let functionStart: UnsafePointer<UInt8>
+    /// The callbacks while pending, the outcome once done: see ``FutureStorage``.
+    @usableFromInline @exclusivity(unchecked) var storage: FutureStorage.Words
+    @usableFromInline let operation: Operation
 
     @inlinable
     init(site: CallSite) {
-        self.state = .pending(CallbackList())
-        self.site = site
-        self.hasWorkRecord = false
+        word = Atomic(0)
+        line = site.line
+        fileIDStart = site.fileIDStart
+        functionStart = site.functionStart
+        storage = FutureStorage.empty
+        operation = site.operation
     }
 
-    /// Creates a pending future for work submitted with `Future.async`, with its record.
+    /// Creates a pending future for work submitted with `Future.async`, whose callbacks and outcome
+    /// live in `work`'s storage.
     init(site: CallSite, work: WorkRecord) {
-        self.state = .pending(CallbackList())
-        self.site = site
-        self.hasWorkRecord = true
-        WorkRecord.register(work, for: self)
+        word = Atomic(FutureWord.hasWorkRecord)
+        line = site.line
+        fileIDStart = site.fileIDStart
+        functionStart = site.functionStart
+        storage = FutureStorage.empty
+        operation = site.operation
+        withUnsafeMutablePointer(to: &storage) {
+            _ = UnsafeMutableRawPointer($0).initializeMemory(as: WorkRecord.self, repeating: work, count: 1)
+        }
     }
 
     @inlinable
     init(site: CallSite, outcome: Outcome<Value>) {
-        self.state = .done(outcome)
-        self.site = site
-        self.hasWorkRecord = false
+        let failed: Bool
+        if case .failure = outcome { failed = true } else { failed = false }
+        word = Atomic(FutureWord.done | (failed ? FutureWord.failed : 0))
+        line = site.line
+        fileIDStart = site.fileIDStart
+        functionStart = site.functionStart
+        storage = FutureStorage.empty
+        operation = site.operation
+        storeOutcome(outcome)
     }
 
     deinit {
-        if hasWorkRecord {
-            WorkRecord.unregister(for: self)
+        LockStripes.assertNoStripeHeld()
+        let state = word.load(ordering: .acquiring)
+        defer {
+            if state & FutureWord.hasWorkRecord != 0 {
+                withUnsafeMutablePointer(to: &storage) {
+                    _ = UnsafeMutableRawPointer($0).assumingMemoryBound(to: WorkRecord.self).deinitialize(count: 1)
+                }
+            }
         }
-        if case .pending(let callbacks) = state, !callbacks.isEmpty {
-            Self.abandon(callbacks, createdAt: site)
+        if state & FutureWord.done != 0 {
+            // A trivial value (an `Int`, say) needs no destruction.
+            if state & FutureWord.failed != 0 || !_isPOD(Value.self) || !FutureStorage.fitsInline(Value.self) {
+                destroyOutcome(failed: state & FutureWord.failed != 0)
+            }
+        } else if state & FutureWord.hasCallbacks != 0 {
+            Self.abandon(takeCallbacks(), createdAt: site)
         }
+    }
+
+    /// Where this future was made; the frame it adds to a failure that passes through it.
+    @inlinable
+    var site: CallSite {
+        CallSite(operation: operation, line: line, fileIDStart: fileIDStart, functionStart: functionStart)
     }
 
     /// Fails the callbacks of a future released while pending, which nothing can complete any more
@@ -86,11 +134,9 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
     }
 
     /// Timing and identity of work submitted with `Future.async`, `nil` for other futures.
-    ///
-    /// Kept in a side table rather than a stored property, so that the futures of ordinary
-    /// stages stay small.
     var work: WorkRecord? {
-        hasWorkRecord ? WorkRecord.record(for: self) : nil
+        guard word.load(ordering: .relaxed) & FutureWord.hasWorkRecord != 0 else { return nil }
+        return withUnsafeBytes(of: storage) { $0.load(as: WorkRecord.self) }
     }
 
     @usableFromInline
@@ -98,36 +144,164 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
         work?.finish()
     }
 
-    // MARK: - Locking
+    // MARK: - The state word
+
+    /// Sets BUSY on a pending word and returns the word as it was; `nil` if the future is done.
+    ///
+    /// The caller owns `storage` until it stores the word back with ``release(_:)``.
+    @inlinable
+    func acquire() -> UInt32? {
+        var state = word.load(ordering: .relaxed)
+        while true {
+            if state & FutureWord.done != 0 { return nil }
+            if state & FutureWord.busy != 0 {
+                FutureWord.pause()
+                state = word.load(ordering: .relaxed)
+                continue
+            }
+            let (exchanged, original) = word.compareExchange(
+                expected: state, desired: state | FutureWord.busy, successOrdering: .acquiring,
+                failureOrdering: .relaxed)
+            if exchanged { return state }
+            state = original
+        }
+    }
+
+    /// Stores `state` (which has no BUSY bit), publishing what was written to `storage`.
+    @inlinable
+    func release(_ state: UInt32) {
+        word.store(state, ordering: .releasing)
+    }
+
+    /// Changes the flags of the word with `transform` (which returns `nil` to change nothing),
+    /// waiting out a BUSY owner; returns the word as it was.
+    @inlinable
+    func updateFlags(_ transform: (UInt32) -> UInt32?) -> UInt32 {
+        var state = word.load(ordering: .relaxed)
+        while true {
+            if state & FutureWord.busy != 0 {
+                FutureWord.pause()
+                state = word.load(ordering: .relaxed)
+                continue
+            }
+            guard let desired = transform(state) else { return state }
+            let (exchanged, original) = word.compareExchange(
+                expected: state, desired: desired, successOrdering: .acquiringAndReleasing,
+                failureOrdering: .relaxed)
+            if exchanged { return state }
+            state = original
+        }
+    }
+
+    // MARK: - Storage
+
+    /// The address of the storage that holds the callbacks and the outcome: this future's own, or
+    /// its work record's for `Future.async` work (the bit is set at creation and never changes).
+    ///
+    /// The address of a stored property of a live final class instance is stable; it is only used
+    /// while `self` (and so the record) is alive.
+    @inlinable
+    @inline(__always)
+    var storageAddress: UnsafeMutableRawPointer {
+        if word.load(ordering: .relaxed) & FutureWord.hasWorkRecord != 0 {
+            return workStorageAddress
+        }
+        return withUnsafeMutablePointer(to: &storage) { UnsafeMutableRawPointer($0) }
+    }
+
+    @usableFromInline
+    var workStorageAddress: UnsafeMutableRawPointer {
+        let record = withUnsafeBytes(of: storage) { $0.load(as: WorkRecord.self) }
+        return withUnsafeMutablePointer(to: &record.storage) { UnsafeMutableRawPointer($0) }
+    }
+
+    /// The registered callbacks in `storage`, which the caller owns and the word says holds some.
+    @inlinable
+    var callbacksAddress: UnsafeMutablePointer<CallbackList<Value>> {
+        assert(MemoryLayout<CallbackList<Value>>.size <= MemoryLayout<FutureStorage.Words>.size)
+        return storageAddress.assumingMemoryBound(to: CallbackList<Value>.self)
+    }
+
+    /// Moves the registered callbacks out of `storage`; the caller owns it and the word says
+    /// there are some.
+    @inlinable
+    func takeCallbacks() -> CallbackList<Value> {
+        callbacksAddress.move()
+    }
+
+    /// Writes the outcome into `storage`, which the caller owns and which holds nothing.
+    @inlinable
+    func storeOutcome(_ outcome: Outcome<Value>) {
+        let raw = storageAddress
+        switch outcome {
+        case .success(let value):
+            if FutureStorage.fitsInline(Value.self) {
+                raw.assumingMemoryBound(to: Value.self).initialize(to: value)
+            } else {
+                raw.assumingMemoryBound(to: ValueBox<Value>.self).initialize(to: ValueBox(value))
+            }
+        case .failure(let node):
+            raw.assumingMemoryBound(to: TracebackNode.self).initialize(to: node)
+        }
+    }
+
+    /// A copy of the outcome in `storage`, which a load of `state` with DONE made readable.
+    ///
+    /// Readers only read: they take the bytes by value, never the storage's mutable address.
+    @inlinable
+    func loadOutcome(_ state: UInt32) -> Outcome<Value> {
+        if state & FutureWord.hasWorkRecord != 0 {
+            return loadWorkOutcome(state)
+        }
+        return withUnsafeBytes(of: storage) { Self.readOutcome(state, $0.baseAddress.unsafelyUnwrapped) }
+    }
+
+    @usableFromInline
+    func loadWorkOutcome(_ state: UInt32) -> Outcome<Value> {
+        let record = withUnsafeBytes(of: storage) { $0.load(as: WorkRecord.self) }
+        return withUnsafeBytes(of: record.storage) { Self.readOutcome(state, $0.baseAddress.unsafelyUnwrapped) }
+    }
 
     @inlinable
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        let mutex = LockStripes.mutex(for: self)
-        mutex.lockMutex()
-        defer { mutex.unlockMutex() }
-        return try body()
+    static func readOutcome(_ state: UInt32, _ raw: UnsafeRawPointer) -> Outcome<Value> {
+        if state & FutureWord.failed != 0 {
+            return .failure(raw.assumingMemoryBound(to: TracebackNode.self).pointee)
+        }
+        if FutureStorage.fitsInline(Value.self) {
+            return .success(raw.assumingMemoryBound(to: Value.self).pointee)
+        }
+        return .success(raw.assumingMemoryBound(to: ValueBox<Value>.self).pointee.value)
+    }
+
+    /// Destroys the outcome in `storage`, once, in `deinit`.
+    private func destroyOutcome(failed: Bool) {
+        let raw = storageAddress
+        if failed {
+            _ = raw.assumingMemoryBound(to: TracebackNode.self).deinitialize(count: 1)
+        } else if FutureStorage.fitsInline(Value.self) {
+            _ = raw.assumingMemoryBound(to: Value.self).deinitialize(count: 1)
+        } else {
+            _ = raw.assumingMemoryBound(to: ValueBox<Value>.self).deinitialize(count: 1)
+        }
     }
 
     // MARK: - Completing
 
     /// Completes the future; returns `false` and changes nothing if it was already complete.
     ///
-    /// The callbacks are taken out under the lock and run right after it, on this thread, through
-    /// the trampoline.
+    /// The callbacks are taken out of the storage and run right after the word is stored, on this
+    /// thread, through the trampoline.
     @inlinable
     @discardableResult
     func complete(_ outcome: Outcome<Value>) -> Bool {
-        let mutex = LockStripes.mutex(for: self)
-        mutex.lockMutex()
-        guard case .pending(let callbacks) = state else {
-            mutex.unlockMutex()
-            return false
-        }
-        flags.remove(.running)
-        state = .done(outcome)
-        mutex.unlockMutex()
-        if hasWorkRecord { finishWork() }
-        if !callbacks.isEmpty {
+        guard let state = acquire() else { return false }
+        let callbacks: CallbackList<Value>? = state & FutureWord.hasCallbacks != 0 ? takeCallbacks() : nil
+        storeOutcome(outcome)
+        var done = (state & ~(FutureWord.hasCallbacks | FutureWord.running)) | FutureWord.done
+        if case .failure = outcome { done |= FutureWord.failed }
+        release(done)
+        if state & FutureWord.hasWorkRecord != 0 { finishWork() }
+        if let callbacks {
             Trampoline.deliver(callbacks, outcome, from: self)
         }
         return true
@@ -171,27 +345,28 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
 
     /// Registers `callback`; if the future is already done, runs it at once through the trampoline.
     ///
-    /// A `removable` callback gets a fresh token, which is returned; otherwise the result is 0.
+    /// A `removable` callback gets a fresh token, taken before the word is touched, which is
+    /// returned; otherwise the result is 0.
     @inlinable
+    @inline(__always)
     @discardableResult
     func register(_ callback: Callback<Value>, removable: Bool = false) -> UInt32 {
         var callback = callback
-        let mutex = LockStripes.mutex(for: self)
-        mutex.lockMutex()
         if removable { callback.token = CallbackTokens.next() }
-        switch state {
-        case .pending(var callbacks):
-            state = .pending(CallbackList())  // drop the state's reference, so that appending does not copy
-            callbacks.append(callback)
-            state = .pending(callbacks)
-            mutex.unlockMutex()
-        case .done(let outcome):
-            mutex.unlockMutex()
+        guard let state = acquire() else {
+            let outcome = loadOutcome(word.load(ordering: .acquiring))
             Trampoline.runOrQueue(
                 { callback.run(outcome, from: self) },
                 orQueue: { [callback] in { callback.run(outcome, from: self) } }
             )
+            return callback.token
         }
+        if state & FutureWord.hasCallbacks != 0 {
+            callbacksAddress.pointee.append(callback)
+        } else {
+            callbacksAddress.initialize(to: CallbackList(slot: callback))
+        }
+        release(state | FutureWord.hasCallbacks)
         return callback.token
     }
 
@@ -205,27 +380,69 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
         register(callback.entry)
     }
 
-    /// Registers the callback `make` builds with a fresh token; returns the token.
+    /// Registers the callback `make` builds, with a fresh token that `make` receives; returns it.
     func register<C: FutureCallback<Value>>(removable: Bool, _ make: (UInt32) -> C) -> UInt32 {
-        let token = removable ? CallbackTokens.next() : 0
-        register(FutureCallbackBox.entry(make(token)))
+        guard removable else { return register(FutureCallbackBox.entry(make(0))) }
+        let token = CallbackTokens.next()
+        var entry = FutureCallbackBox.entry(make(token))
+        entry.token = token
+        register(entry)
         return token
     }
 
+    /// Registers `callback` for a consumer that may stop caring before this future completes.
+    ///
+    /// The consumer owns the returned registration and cancels it when it gives up (a timeout, a
+    /// cancelled task, a decided race), so that nothing it left behind stays on this future.
+    func register(owned callback: some FutureCallback<Value>) -> Registration {
+        var entry = FutureCallbackBox.entry(callback)
+        entry.token = CallbackTokens.next()
+        return Registration(future: self, token: register(entry))
+    }
+
+    /// Registers an internal closure callback for a consumer that may give up; see
+    /// ``register(owned:)-(FutureCallback)``.
+    func register(owned callback: ClosureCallback<Value>) -> Registration {
+        var entry = callback.entry
+        entry.token = CallbackTokens.next()
+        return Registration(future: self, token: register(entry))
+    }
+
     /// Removes the callback registered with `token` if it has not been handed over to run yet.
+    ///
+    /// The removed entry is released after the word is stored back: its closure may hold the last
+    /// reference to something whose release runs user code (a promise, which then abandons its
+    /// future).
     func removeCallback(token: UInt32) -> Bool {
-        guard token != 0 else { return false }
-        return withLock {
-            switch state {
-            case .pending(var callbacks):
-                state = .pending(CallbackList())
-                let removed = callbacks.remove(token: token)
-                state = .pending(callbacks)
-                return removed
-            case .done:
-                return false
-            }
+        guard token != 0, let state = acquire() else { return false }
+        guard state & FutureWord.hasCallbacks != 0 else {
+            release(state)
+            return false
         }
+        let callbacks = callbacksAddress
+        let removed = callbacks.pointee.remove(token: token)
+        if callbacks.pointee.isEmpty {
+            callbacks.deinitialize(count: 1)
+            release(state & ~FutureWord.hasCallbacks)
+        } else {
+            release(state)
+        }
+        withExtendedLifetime(removed) {}  // released after the word is stored back
+        return removed != nil
+    }
+
+    /// How many callbacks are registered and waiting; 0 once done.
+    ///
+    /// A hook for leak tests.
+    package var registeredCallbackCount: Int {
+        guard let state = acquire() else { return 0 }
+        guard state & FutureWord.hasCallbacks != 0 else {
+            release(state)
+            return 0
+        }
+        let count = callbacksAddress.pointee.count
+        release(state)
+        return count
     }
 
     // MARK: - Reading state
@@ -233,61 +450,99 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
     /// The outcome, if the future is complete.
     @inlinable
     var doneOutcome: Outcome<Value>? {
-        let mutex = LockStripes.mutex(for: self)
-        mutex.lockMutex()
-        defer { mutex.unlockMutex() }
-        if case .done(let outcome) = state { return outcome }
-        return nil
+        let state = word.load(ordering: .acquiring)
+        guard state & FutureWord.done != 0 else { return nil }
+        return loadOutcome(state)
     }
 
-    var currentFlags: FutureFlags { withLock { flags } }
+    /// The state word as it is now (its flags and whether it is done).
+    @inlinable
+    var currentState: UInt32 {
+        word.load(ordering: .acquiring)
+    }
 
     /// Marks submitted work as started; `false` if the future completed (was cancelled) first.
     func markRunning() -> Bool {
-        withLock {
-            // A cancel request that found the work not started completes the future right after
-            // releasing the lock: the work must not start in between.
-            guard case .pending = state, !flags.contains(.cancelRequested) else { return false }
-            flags.insert(.running)
-            return true
+        // A cancel request that found the work not started completes the future right after: the
+        // work must not start in between.
+        let before = updateFlags { state in
+            state & (FutureWord.done | FutureWord.cancelRequested) != 0 ? nil : state | FutureWord.running
         }
+        return before & (FutureWord.done | FutureWord.cancelRequested) == 0
     }
 
     /// Marks a promise's future as following another future.
     ///
     /// Releasing the promise then does not abandon it. Returns `false` if it is already complete.
     func markAdopting() -> Bool {
-        withLock {
-            guard case .pending = state else { return false }
-            flags.insert(.adopting)
-            return true
+        let before = updateFlags { state in
+            state & FutureWord.done != 0 ? nil : state | FutureWord.adopting
         }
+        return before & FutureWord.done == 0
     }
 
     /// Sets the cancel-requested flag and, if the future is pending and not running, fails it
     /// with `CancellationError`.
     func requestCancel(at site: CallSite) -> Bool {
-        let shouldCancel: Bool = withLock {
-            flags.insert(.cancelRequested)
-            guard case .pending = state, !flags.contains(.running) else { return false }
-            return true
-        }
-        guard shouldCancel else { return false }
+        let before = updateFlags { $0 | FutureWord.cancelRequested }
+        guard before & (FutureWord.done | FutureWord.running) == 0 else { return false }
         return complete(.raised(CancellationError(), at: site))
     }
 }
 
-/// Status bits of a future besides its state.
+// MARK: - The state word and the storage
+
+/// The bits of a future's state word.
 @usableFromInline
-struct FutureFlags: OptionSet {
-    @usableFromInline let rawValue: UInt8
+enum FutureWord {
+    /// The future is complete; `storage` holds its outcome.
+    @inlinable static var done: UInt32 { 1 << 0 }
+    /// A thread owns `storage` for a moment; others wait for the bit to clear.
+    @inlinable static var busy: UInt32 { 1 << 1 }
+    /// Pending, and `storage` holds the registered callbacks.
+    @inlinable static var hasCallbacks: UInt32 { 1 << 2 }
+    /// Done with a failure: `storage` holds a traceback node rather than a value.
+    @inlinable static var failed: UInt32 { 1 << 3 }
+    /// `Future.async` work is running.
+    @inlinable static var running: UInt32 { 1 << 4 }
+    /// `cancel()` was called.
+    @inlinable static var cancelRequested: UInt32 { 1 << 5 }
+    /// A promise's future follows another future (`complete(with:)`).
+    @inlinable static var adopting: UInt32 { 1 << 6 }
+    /// Work submitted with `Future.async`, whose record is in the side table; never changes.
+    @inlinable static var hasWorkRecord: UInt32 { 1 << 7 }
+
+    /// Waits a moment for a BUSY owner, which holds the bit for a few instructions.
+    @usableFromInline
+    static func pause() {
+        sched_yield()
+    }
+}
+
+/// The words of a future's storage: room for its callback entry while pending, or for its outcome
+/// once done.
+@usableFromInline
+enum FutureStorage {
+    /// Five words and a half: exactly a ``Callback`` entry.
+    @usableFromInline typealias Words = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt32)
+
+    @inlinable static var empty: Words { (0, 0, 0, 0, 0, 0) }
+
+    /// Whether a value of type `T` is stored in place; a larger one is boxed.
+    @inlinable
+    static func fitsInline<T>(_ type: T.Type) -> Bool {
+        MemoryLayout<T>.size <= MemoryLayout<Words>.size && MemoryLayout<T>.alignment <= MemoryLayout<Words>.alignment
+    }
+}
+
+/// A success value too large to be stored in place.
+// Immutable after initialisation.
+@usableFromInline
+final class ValueBox<Value>: @unchecked Sendable {
+    @usableFromInline let value: Value
 
     @inlinable
-    init(rawValue: UInt8) {
-        self.rawValue = rawValue
+    init(_ value: Value) {
+        self.value = value
     }
-
-    @inlinable static var running: FutureFlags { FutureFlags(rawValue: 1 << 0) }
-    @inlinable static var cancelRequested: FutureFlags { FutureFlags(rawValue: 1 << 1) }
-    @inlinable static var adopting: FutureFlags { FutureFlags(rawValue: 1 << 2) }
 }

@@ -26,6 +26,13 @@ enum Outcome<Value: Sendable>: Sendable {
         .failure(TracebackNode(error: error, site: site, role: .raised, parent: nil))
     }
 
+    /// A failure raised at `site` by an error handler while it handled `handled`: the handled
+    /// failure's frames are kept, and `site` is appended as a raised frame.
+    @inlinable
+    static func raised(_ error: any Error, at site: CallSite, handling handled: TracebackNode) -> Outcome {
+        .failure(TracebackNode(error: error, site: site, role: .raised, handling: true, parent: handled))
+    }
+
     /// The same failure, one stage further: `site` is appended as a passed-through frame.
     @inlinable
     static func passedThrough(

@@ -48,7 +48,8 @@ public final class Promise<Value: Sendable>: Sendable {
     }
 
     deinit {
-        guard !future.currentFlags.contains(.adopting), !future.isDone else { return }
+        LockStripes.assertNoStripeHeld()
+        guard future.currentState & (FutureWord.adopting | FutureWord.done) == 0 else { return }
         let site = future.site
         future.fail(
             raising: FutureError(

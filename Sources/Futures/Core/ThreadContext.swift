@@ -6,7 +6,8 @@ import Glibc
 import Musl
 #endif
 
-/// Per-thread state of the library: the trampoline and the helpers that blocking waits consult.
+/// The library's one per-thread state: the trampoline, callback tokens, the `Future.async` work
+/// running on the thread, and the helpers that blocking waits consult.
 ///
 /// Only its own thread touches it, so exclusivity needs no dynamic checks. Created lazily for each thread and released by the pthread key's destructor when the thread
 /// exits.
@@ -16,8 +17,14 @@ final class ThreadContext {
     @usableFromInline @exclusivity(unchecked) var depth = 0
     /// Work deferred by deliveries nested too deep, by inline jobs and by callbacks registered on
     /// completed futures while callbacks run; drained when the outermost delivery returns.
-    @usableFromInline @exclusivity(unchecked) var queue: [DeferredJob?] = []
-    @usableFromInline @exclusivity(unchecked) var head = 0
+    @exclusivity(unchecked) var queue = FIFOQueue<DeferredJob>()
+
+    /// Whether deferred work is queued; checked once per outermost delivery.
+    @usableFromInline
+    var hasQueuedWork: Bool { !queue.isEmpty }
+    /// The `Future.async` futures whose work is running on this thread, innermost last (see
+    /// `RunningWork`).
+    var runningWork: [ObjectIdentifier] = []
     /// The multi-callback deliveries running on this thread, innermost last, with the callbacks
     /// each has not started yet: a blocking wait inside one callback may run its later siblings.
     @usableFromInline @exclusivity(unchecked) var siblings: [SiblingRun] = []
@@ -27,7 +34,19 @@ final class ThreadContext {
     @usableFromInline @exclusivity(unchecked) var nextToken: UInt32 = 0
     @usableFromInline @exclusivity(unchecked) var tokenLimit: UInt32 = 0
 
+    /// How many lock stripes this thread holds; counted in debug builds only.
+    @usableFromInline @exclusivity(unchecked) var stripesHeld = 0
+
     @usableFromInline init() {}
+
+    /// Traps in debug builds if this thread holds a lock stripe (see `LockStripes.assertNoStripeHeld`).
+    @inlinable
+    func assertNoStripeHeld() {
+        #if DEBUG
+        precondition(
+            stripesHeld == 0, "Internal inconsistency: user code or a release ran while a lock stripe was held.")
+        #endif
+    }
 
     // The key is created once and lives for the process; the destructor balances the retain
     // taken in `current`.
@@ -68,14 +87,7 @@ final class ThreadContext {
 
     @usableFromInline
     func pop() -> (() -> Void)? {
-        guard head < queue.count else { return nil }
-        let item = queue[head].take()?.run
-        head += 1
-        if head == queue.count {
-            queue.removeAll(keepingCapacity: queue.count <= 1024)
-            head = 0
-        }
-        return item
+        queue.popFirst()?.run
     }
 
     /// Runs queued work until none is left; called when the outermost delivery returns.

@@ -14,6 +14,7 @@ enum Trampoline {
     static func deliver<Value>(_ callbacks: CallbackList<Value>, _ outcome: Outcome<Value>, from source: Future<Value>)
     {
         let context = ThreadContext.current
+        context.assertNoStripeHeld()
         if context.depth >= maxDepth {
             context.push { runAll(callbacks, outcome, from: source, in: ThreadContext.current) }
             return
@@ -21,7 +22,7 @@ enum Trampoline {
         context.depth += 1
         runAll(callbacks, outcome, from: source, in: context)
         context.depth -= 1
-        if context.depth == 0, context.head < context.queue.count {
+        if context.depth == 0, context.hasQueuedWork {
             context.drain()
         }
     }
@@ -66,6 +67,7 @@ enum Trampoline {
     @inlinable
     static func submit(_ job: @escaping () -> Void) {
         let context = ThreadContext.current
+        context.assertNoStripeHeld()
         if context.depth > 0 {
             context.push(job)
             return
@@ -81,6 +83,7 @@ enum Trampoline {
     @inlinable
     static func runOrQueue(_ now: () -> Void, orQueue later: () -> (() -> Void)) {
         let context = ThreadContext.current
+        context.assertNoStripeHeld()
         if context.depth > 0 {
             context.push(later())
             return

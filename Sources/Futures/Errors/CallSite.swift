@@ -19,6 +19,15 @@ struct CallSite: @unchecked Sendable {
         self.operation = operation
     }
 
+    /// Reassembles a call site that a future stores field by field.
+    @inlinable
+    init(operation: Operation, line: UInt32, fileIDStart: UnsafePointer<UInt8>, functionStart: UnsafePointer<UInt8>) {
+        self.operation = operation
+        self.line = line
+        self.fileIDStart = fileIDStart
+        self.functionStart = functionStart
+    }
+
     var fileID: String { String(cString: fileIDStart) }
     var function: String { String(cString: functionStart) }
 
@@ -56,6 +65,18 @@ enum Operation: UInt8, Sendable {
     case delay
     case retry
     case wrapTask
+    case completed
+    case fold
+    case reduce
+    case allSucceeded
+    case allCompleted
+    case unwrap
+    case cascade
+    case cascadeSuccess
+    case cascadeFailure
+    case assertSuccess
+    case assertFailure
+    case executorMap
 
     var name: String {
         switch self {
@@ -81,6 +102,18 @@ enum Operation: UInt8, Sendable {
         case .delay: "delay"
         case .retry: "retry"
         case .wrapTask: "Future.init(_:)"
+        case .completed: "Future.completed"
+        case .fold: "fold"
+        case .reduce: "Future.reduce"
+        case .allSucceeded: "allSucceeded"
+        case .allCompleted: "allCompleted"
+        case .unwrap: "unwrap"
+        case .cascade: "cascade"
+        case .cascadeSuccess: "cascadeSuccess"
+        case .cascadeFailure: "cascadeFailure"
+        case .assertSuccess: "assertSuccess"
+        case .assertFailure: "assertFailure"
+        case .executorMap: "FutureExecutor.map"
         }
     }
 }

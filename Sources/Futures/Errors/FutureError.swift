@@ -14,18 +14,9 @@
 /// ```
 public struct FutureError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
-    ///
-    /// ```swift
-    /// if let error = future.error as? FutureError, error.code == .timedOut { print("too slow") }
-    /// ```
     public var code: Code
 
     /// Additional detail, shown in ``description``; empty when the code says it all.
-    ///
-    /// ```swift
-    /// let error = FutureError(code: .invalidArgument, message: "batch size must be positive")
-    /// print(error.message)  // batch size must be positive
-    /// ```
     public var message: String
 
     /// Creates an error with a code and an optional detail message.
@@ -43,12 +34,28 @@ public struct FutureError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A readable explanation of the error, naming its code.
-    ///
-    /// ```swift
-    /// print(FutureError(code: .noInputs))  // FutureError.noInputs: the combinator was given no input futures
-    /// ```
     public var description: String {
         message.isEmpty ? "FutureError.\(code): \(code.explanation)" : "FutureError.\(code): \(message)"
+    }
+
+    /// The same text as ``description``, under the name Foundation users read.
+    ///
+    /// On Apple platforms `FutureError` also conforms to Foundation's `LocalizedError`, so
+    /// `localizedDescription` shows this text whatever the static type: `any Error` in a `catch`
+    /// block included. On Linux the library does not import Foundation, so this member answers
+    /// when the static type is `FutureError`; through `any Error`, Foundation's
+    /// `localizedDescription` there reads "The operation could not be completed" instead: print
+    /// the error (`"\(error)"`) to get the message on every platform.
+    ///
+    /// ```swift
+    /// do {
+    ///     _ = try future.get(timeout: .seconds(1))
+    /// } catch let error as FutureError {
+    ///     print(error.localizedDescription)  // FutureError.timedOut: the future did not complete within 1.0 seconds
+    /// }
+    /// ```
+    public var localizedDescription: String {
+        description
     }
 
     /// The kind of a ``FutureError``.
@@ -81,20 +88,8 @@ public struct FutureError: Error, Sendable, Hashable, CustomStringConvertible {
         }
 
         /// The future did not complete before its deadline.
-        ///
-        /// ```swift
-        /// do {
-        ///     _ = try future.get(timeout: .seconds(1))
-        /// } catch let error as FutureError where error.code == .timedOut {
-        ///     print("gave up waiting")
-        /// }
-        /// ```
         public static let timedOut = Code(.timedOut)
         /// The promise was released without being completed.
-        ///
-        /// ```swift
-        /// if (future.error as? FutureError)?.code == .abandoned { print("nobody completed the promise") }
-        /// ```
         public static let abandoned = Code(.abandoned)
         /// The executor had shut down and did not accept the job.
         ///
@@ -130,10 +125,6 @@ public struct FutureError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidArgument = Code(.invalidArgument)
 
         /// The code's name, for example `timedOut`.
-        ///
-        /// ```swift
-        /// print(FutureError.Code.timedOut)  // timedOut
-        /// ```
         public var description: String {
             switch base {
             case .timedOut: "timedOut"

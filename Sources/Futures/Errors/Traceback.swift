@@ -51,19 +51,98 @@ public struct Traceback: Sendable, CustomStringConvertible {
         return frames
     }
 
+    /// The failure that a handler was handling when it raised this traceback's error, or `nil`.
+    ///
+    /// Every error handler (`recover`, `flatRecover`, `mapError`, and `continueWith` on a failed
+    /// future) whose closure throws keeps the frames of the failure it handled: they come first in
+    /// ``frames``, followed by the handler's own frame, marked ``Frame/Role-swift.enum/raised``.
+    /// This property returns the handled failure on its own, for the newest such handler in the
+    /// chain (as Python's `__context__`); it may in turn have a `handled` failure of its own. It is
+    /// `nil` for a failure that no handler raised.
+    ///
+    /// ```swift
+    /// let parsed = download().recover { error in throw ParseError.noCache(error) }
+    /// parsed.traceback?.handled?.error    // the download's error
+    /// parsed.traceback?.handled?.frames   // its frames, which `frames` also starts with
+    /// ```
+    public var handled: Traceback? {
+        var node: TracebackNode? = last
+        while let current = node {
+            if current.handling, let parent = current.parent { return Traceback(last: parent) }
+            node = current.parent
+        }
+        return nil
+    }
+
+    /// The error that a handler was handling when it raised this traceback's error, or `nil`.
+    ///
+    /// The same as `handled?.error`; see ``handled``.
+    ///
+    /// ```swift
+    /// let typed = request.mapError { APIError.transport($0) }
+    /// typed.traceback?.handledError  // the request's original error
+    /// ```
+    public var handledError: (any Error)? { handled?.error }
+
     /// A report in the style of a Python traceback: a header, two lines per frame, the error.
+    ///
+    /// When an error handler raised a different error than the one it handled, the report shows the
+    /// handled failure first, ending with its error, then the line
+    /// `During handling of the above error, another error occurred:` and the frames of the new
+    /// error, as Python does. A handler that rethrows the error it handled continues the same
+    /// section. (Errors are the same when they are the same class instance, equal by `==` for an
+    /// `Equatable` type, or otherwise of the same type with the same `String(reflecting:)`.)
     ///
     /// ```swift
     /// logger.error("\(traceback.description)")
+    /// // Traceback (most recent call last):
+    /// //   File "App/Pipeline.swift", line 12, in load()
+    /// //     Promise (raised here)
+    /// // PipelineError: notFound
+    /// //
+    /// // During handling of the above error, another error occurred:
+    /// //
+    /// // Traceback (most recent call last):
+    /// //   File "App/Pipeline.swift", line 20, in run()
+    /// //     recover (raised here)
+    /// // PipelineError: noFallback
     /// ```
     public var description: String {
-        var text = "Traceback (most recent call last):\n"
-        for frame in frames {
+        let header = "Traceback (most recent call last):\n"
+        var text = header
+        for node in nodes {
+            if node.handling, let handled = node.parent, !Self.isSame(node.error, handled.error) {
+                text += Self.describe(handled.error)
+                text += "\n\nDuring handling of the above error, another error occurred:\n\n"
+                text += header
+            }
+            let frame = node.frame
             text += "  File \"\(frame.fileID)\", line \(frame.line), in \(frame.function)\n"
             text += "    \(frame.summary)\n"
         }
         text += Self.describe(error)
         return text
+    }
+
+    /// The nodes, oldest first.
+    private var nodes: [TracebackNode] {
+        var nodes: [TracebackNode] = []
+        nodes.reserveCapacity(last.depth)
+        var node: TracebackNode? = last
+        while let current = node {
+            nodes.append(current)
+            node = current.parent
+        }
+        nodes.reverse()
+        return nodes
+    }
+
+    /// Whether two errors are the same for the printed form: a rethrown error continues its section.
+    static func isSame(_ first: any Error, _ second: any Error) -> Bool {
+        guard ObjectIdentifier(type(of: first)) == ObjectIdentifier(type(of: second)) else { return false }
+        if type(of: first) is AnyClass { return (first as AnyObject) === (second as AnyObject) }
+        if let equatable = first as? any Equatable { return equatable.isEqual(toAny: second) }
+        return String(reflecting: first) == String(reflecting: second)
     }
 
     static func describe(_ error: any Error) -> String {
@@ -116,14 +195,16 @@ extension Traceback {
         public var role: Role
         /// For combinators, the zero-based index of the input that failed.
         ///
+        /// The printed form counts from one, for people: index 1 of 3 prints `input 2 of 3`.
+        ///
         /// ```swift
-        /// if let index = frame.inputIndex { print("input \(index) failed") }
+        /// if let index = frame.inputIndex { print("input at index \(index) failed") }
         /// ```
         public var inputIndex: Int?
         /// For combinators, how many inputs there were.
         ///
         /// ```swift
-        /// if let index = frame.inputIndex, let count = frame.inputCount { print("input \(index) of \(count)") }
+        /// if let index = frame.inputIndex, let count = frame.inputCount { print("input \(index + 1) of \(count)") }
         /// ```
         public var inputCount: Int?
 
@@ -197,8 +278,8 @@ extension Traceback {
         var summary: String {
             var text = operation
             if let inputIndex {
-                // A retry frame counts attempts from 1, as people do; combinators name inputs by index.
-                text += operation == Operation.retry.name ? ": attempt \(inputIndex + 1)" : ": input \(inputIndex)"
+                // People count from one: index 1 of 3 prints "input 2 of 3"; `inputIndex` stays zero-based.
+                text += operation == Operation.retry.name ? ": attempt \(inputIndex + 1)" : ": input \(inputIndex + 1)"
                 if let inputCount { text += " of \(inputCount)" }
             }
             switch role {
@@ -223,6 +304,8 @@ final class TracebackNode: @unchecked Sendable {
     let role: Traceback.Frame.Role
     let inputIndex: Int32
     let inputCount: Int32
+    /// Whether this node was raised by an error handler and `parent` is the failure it handled.
+    let handling: Bool
     private(set) var parent: TracebackNode?
     let depth: Int
 
@@ -233,6 +316,7 @@ final class TracebackNode: @unchecked Sendable {
         role: Traceback.Frame.Role,
         inputIndex: Int? = nil,
         inputCount: Int? = nil,
+        handling: Bool = false,
         parent: TracebackNode?
     ) {
         self.error = error
@@ -240,6 +324,7 @@ final class TracebackNode: @unchecked Sendable {
         self.role = role
         self.inputIndex = inputIndex.map { Int32(truncatingIfNeeded: $0) } ?? -1
         self.inputCount = inputCount.map { Int32(truncatingIfNeeded: $0) } ?? -1
+        self.handling = handling
         self.parent = parent
         self.depth = (parent?.depth ?? 0) + 1
     }
@@ -264,5 +349,12 @@ final class TracebackNode: @unchecked Sendable {
             current = node.parent
             node.parent = nil
         }
+    }
+}
+
+extension Equatable {
+    /// Whether `other` is a value of this type equal to this one.
+    fileprivate func isEqual(toAny other: Any) -> Bool {
+        (other as? Self) == self
     }
 }

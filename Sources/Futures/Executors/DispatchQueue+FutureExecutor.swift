@@ -32,9 +32,9 @@ extension DispatchQueue: SchedulingExecutor {
     /// - Returns: A handle that cancels the job if it has not started.
     @discardableResult
     public func execute(after delay: Duration, _ job: @escaping @Sendable () -> Void) -> ScheduledJob {
-        let cancelled = CancelFlag()
+        let cancelled = Locked(false)
         let guarded: @Sendable () -> Void = {
-            if !cancelled.isSet { job() }
+            if !cancelled.withLock({ $0 }) { job() }
         }
         if delay <= .zero {
             async(execute: guarded)
@@ -44,6 +44,20 @@ extension DispatchQueue: SchedulingExecutor {
             let total = nanoseconds.overflow ? Int64.max : nanoseconds.partialValue &+ attoseconds / 1_000_000_000
             asyncAfter(deadline: .now() + .nanoseconds(Int(clamping: total)), execute: guarded)
         }
-        return ScheduledJob { cancelled.set() }
+        return ScheduledJob { cancelled.withLock { $0 = true } }
+    }
+
+    /// Schedules `job` like ``execute(after:_:)``; a queue never shuts down, so it never refuses.
+    ///
+    /// ```swift
+    /// let hint = DispatchQueue.main.tryExecute(after: .seconds(2)) { showSpinner() }  // never nil
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - delay: How long to wait before submitting the job.
+    ///   - job: The work to run.
+    /// - Returns: The handle of the scheduled job; never `nil`.
+    public func tryExecute(after delay: Duration, _ job: @escaping @Sendable () -> Void) -> ScheduledJob? {
+        execute(after: delay, job)
     }
 }

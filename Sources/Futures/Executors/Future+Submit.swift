@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Darwin)
 import Darwin
 #elseif canImport(Glibc)
@@ -25,26 +27,9 @@ extension Future {
     /// marked as raised. If `executor` has shut down and refuses the job, the future fails at once
     /// with ``FutureError/Code/executorShutdown``.
     ///
-    /// ## Cancellation
-    ///
-    /// The cancellation rules of the whole library, in one place:
-    ///
-    /// - ``cancel(fileID:line:function:)`` on a **pending** future completes it at once with
-    ///   `CancellationError` (``isCancelled``) and returns `true`. Work submitted here that has not
-    ///   started then never runs.
-    /// - On **running** work it returns `false` and only sets ``isCancelRequested``: the work is
-    ///   never interrupted, and its outcome stands. Work that wants to stop early takes a
-    ///   ``CancellationRequest`` (the other overload of this method) and checks it.
-    /// - On a **done** future it returns `false` and changes nothing.
-    /// - A future made from an async operation or a `Task` (``init(priority:fileID:line:function:_:)``,
-    ///   ``init(_:fileID:line:function:)-(Task<Value,Error>,_,_,_)``) is pending while the task runs: `cancel()` completes
-    ///   it with `CancellationError` at once and cancels the task, which sees it through
-    ///   `Task.isCancelled` and `Task.checkCancellation()`.
-    /// - Awaiting ``value`` from a task that gets cancelled stops that wait with `CancellationError`
-    ///   and does not cancel the future: other observers still get its outcome.
-    /// - Cancelling a derived future (the result of `map`, say) does not cancel the future it came
-    ///   from, which others may share.
-    /// - A cancelled future's traceback starts with a `cancel` frame: the call site of `cancel()`.
+    /// Cancelling the future before the work starts means it never runs; cancelling it while the
+    /// work runs only sets ``isCancelRequested``. The rules of the whole library are in
+    /// <doc:Cancellation>.
     ///
     /// - Parameters:
     ///   - executor: Where `work` runs.
@@ -69,8 +54,7 @@ extension Future {
     /// ``CancellationRequest``: a cancellation requested while the work runs does not interrupt it,
     /// but the work can check ``CancellationRequest/isRequested`` or call
     /// ``CancellationRequest/checkCancellation()`` and stop early. Throwing `CancellationError`
-    /// marks the future as cancelled. The full rules are under "Cancellation" in
-    /// ``async(on:fileID:line:function:_:)-(_,_,_,_,()->Value)``.
+    /// marks the future as cancelled. The full rules are in <doc:Cancellation>.
     ///
     /// ```swift
     /// let scan = Future.async(on: pool) { cancellation in
@@ -110,7 +94,10 @@ extension Future {
     private static func submit(on executor: some FutureExecutor, site: CallSite, _ work: Work) -> Future {
         let record = WorkRecord(taskID: TaskIDs.next())
         let future = Future(site: site, work: record)
-        let accepted = executor.tryExecute(WorkInFlight.tracking({ future.run(work, record: record) }, on: executor))
+        let accepted = executor.tryExecute(
+            WorkInFlight.tracking({ future.run(work, record: record) }, on: executor),
+            cancellingWith: { site in _ = future.requestCancel(at: site) }
+        )
         if !accepted {
             future.fail(
                 raising: FutureError(
@@ -143,8 +130,7 @@ extension Future {
 /// What running `Future.async` work sees of a request to cancel it.
 ///
 /// Running work is never interrupted; it polls the request and decides when to stop. The rules
-/// of the whole library are under "Cancellation" in
-/// ``Future/async(on:fileID:line:function:_:)-(_,_,_,_,()->Value)``.
+/// of the whole library are in <doc:Cancellation>.
 ///
 /// ```swift
 /// let total = Future.async(on: pool) { cancellation in
@@ -164,19 +150,11 @@ public struct CancellationRequest: Sendable {
     }
 
     /// Whether `cancel()` has been called on the work's future.
-    ///
-    /// ```swift
-    /// if cancellation.isRequested { return partialResult }
-    /// ```
     public var isRequested: Bool { source.isCancelRequested }
 
     /// Throws `CancellationError` if `cancel()` has been called on the work's future.
     ///
     /// Thrown out of the work, the error marks the future as cancelled (``Future/isCancelled``).
-    ///
-    /// ```swift
-    /// try cancellation.checkCancellation()
-    /// ```
     ///
     /// - Throws: `CancellationError` if cancellation was requested.
     public func checkCancellation() throws {
@@ -195,15 +173,10 @@ extension Future: CancelRequestSource {}
 
 /// Hands out process-unique, increasing task ids.
 enum TaskIDs {
-    private static let lock = Lock()
-    // Guarded by `lock`.
-    nonisolated(unsafe) private static var last: UInt64 = 0
+    private static let last = Atomic<UInt64>(0)
 
     static func next() -> UInt64 {
-        lock.withLock {
-            last += 1
-            return last
-        }
+        last.add(1, ordering: .relaxed).newValue
     }
 }
 
@@ -214,45 +187,16 @@ enum TaskIDs {
 /// A blocking wait on one of them can never end: the work can only finish once the wait returns.
 /// `Future.get` and `Future.wait` consult it and fail such a wait at once with `.wouldDeadlock`.
 enum RunningWork {
-    private final class Stack {
-        var futures: [ObjectIdentifier] = []
-    }
-
-    // Created once for the process; the destructor balances the retain taken in `stack`.
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        let rc = pthread_key_create(&key) { pointer in
-            #if canImport(Darwin)
-            Unmanaged<Stack>.fromOpaque(pointer).release()
-            #else
-            if let pointer { Unmanaged<Stack>.fromOpaque(pointer).release() }
-            #endif
-        }
-        precondition(rc == 0, "pthread_key_create failed with \(rc).")
-        return key
-    }()
-
-    private static var stack: Stack {
-        if let pointer = pthread_getspecific(key) {
-            return Unmanaged<Stack>.fromOpaque(pointer).takeUnretainedValue()
-        }
-        let stack = Stack()
-        pthread_setspecific(key, Unmanaged.passRetained(stack).toOpaque())
-        return stack
-    }
-
     static func push(_ future: AnyObject) {
-        stack.futures.append(ObjectIdentifier(future))
+        ThreadContext.current.runningWork.append(ObjectIdentifier(future))
     }
 
     static func pop() {
-        stack.futures.removeLast()
+        ThreadContext.current.runningWork.removeLast()
     }
 
     /// Whether `future`'s work is running on this thread, further down its stack.
     static func isRunningOnCurrentThread(_ future: AnyObject) -> Bool {
-        guard let pointer = pthread_getspecific(key) else { return false }
-        let stack = Unmanaged<Stack>.fromOpaque(pointer).takeUnretainedValue()
-        return stack.futures.contains(ObjectIdentifier(future))
+        ThreadContext.current.runningWork.contains(ObjectIdentifier(future))
     }
 }

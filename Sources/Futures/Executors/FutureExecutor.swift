@@ -1,8 +1,9 @@
 /// Something that runs jobs: the minimal executor protocol that every continuation accepts.
 ///
 /// Conform your own scheduler by implementing ``execute(_:)``. Executors that can refuse work
-/// after shutting down also implement ``tryExecute(_:)``, so that the futures API can fail the
-/// affected future with ``FutureError/Code/executorShutdown`` instead of dropping the job.
+/// after shutting down also implement ``tryExecute(_:)`` (and, for a ``SchedulingExecutor``,
+/// ``SchedulingExecutor/tryExecute(after:_:)``), so that the futures API can fail the affected
+/// future with ``FutureError/Code/executorShutdown`` instead of dropping the job.
 ///
 /// ```swift
 /// struct MainThreadExecutor: FutureExecutor {
@@ -84,6 +85,45 @@ public protocol SchedulingExecutor: FutureExecutor {
     /// - Returns: A handle that cancels the job if it has not started.
     @discardableResult
     func execute(after delay: Duration, _ job: @escaping @Sendable () -> Void) -> ScheduledJob
+
+    /// Runs `job` once, `delay` from ``now``, or returns `nil` without scheduling it if the
+    /// executor accepts no work.
+    ///
+    /// The timer-based operators (`timeout`, `delay`, `Future.succeeded(_:after:on:)`,
+    /// `Future.sleep(for:on:)`, the waits of `retry`) schedule through this method, and fail their
+    /// future with ``FutureError/Code/executorShutdown`` when it returns `nil`. The default
+    /// implementation calls ``execute(after:_:)`` and never refuses.
+    ///
+    /// ```swift
+    /// guard let reminder = executor.tryExecute(after: .seconds(30), { print("still waiting") }) else {
+    ///     print("the executor has shut down")
+    ///     return
+    /// }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - delay: How long to wait before running the job.
+    ///   - job: The work to run.
+    /// - Returns: A handle that cancels the job if it has not started, or `nil` if the executor
+    ///   has shut down and did not take the job.
+    func tryExecute(after delay: Duration, _ job: @escaping @Sendable () -> Void) -> ScheduledJob?
+}
+
+extension SchedulingExecutor {
+    /// Calls ``execute(after:_:)`` and returns its handle: by default an executor always accepts
+    /// delayed work.
+    ///
+    /// ```swift
+    /// let job = DispatchQueue.global().tryExecute(after: .seconds(1)) { print("later") }  // never nil
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - delay: How long to wait before running the job.
+    ///   - job: The work to run.
+    /// - Returns: The handle of the scheduled job; never `nil`.
+    public func tryExecute(after delay: Duration, _ job: @escaping @Sendable () -> Void) -> ScheduledJob? {
+        execute(after: delay, job)
+    }
 }
 
 /// A handle to a job scheduled with ``SchedulingExecutor/execute(after:_:)``.

@@ -19,11 +19,18 @@
 /// queued jobs, and delayed jobs at their deadline (cancel them with their ``ScheduledJob`` to
 /// terminate sooner). Then the threads exit and ``awaitTermination(timeout:)`` returns `true`.
 /// Releasing the last reference to the pool shuts it down the same way.
+/// ``shutdown(cancellingPendingWork:fileID:line:function:)`` with `true` also cancels the
+/// `Future.async` work that has not started (its future fails with `CancellationError`); plain
+/// jobs still run.
 ///
 /// No job is ever dropped silently. After shutdown:
 /// - `Future.async(on:)` and every continuation bound to the pool (`map(on: pool)`, ...) fail their
 ///   future with ``FutureError/Code/executorShutdown``: they submit through ``tryExecute(_:)``,
 ///   which returns `false`.
+/// - The timer-based operators on the pool (`timeout(after:on:)`, `delay(by:on:)`,
+///   `Future.succeeded(_:after:on:)`, `Future.sleep(for:on:)`, the waits of `retry`) fail their
+///   future with ``FutureError/Code/executorShutdown`` at once, without cancelling the source:
+///   they schedule through ``tryExecute(after:_:)``, which returns `nil`.
 /// - Callbacks registered with `onComplete(on: pool)`, `onSuccess(on:)` or `onFailure(on:)` run on
 ///   the thread that completes the future instead, so that none is lost.
 /// - Raw ``execute(_:)`` and ``execute(after:_:)`` calls hand the job to ``FutureExecutor/inline``:
@@ -127,11 +134,31 @@ public final class ThreadPoolExecutor: SchedulingExecutor, Sendable {
     /// - Returns: A handle that cancels the job if it has not started.
     @discardableResult
     public func execute(after delay: Duration, _ job: @escaping @Sendable () -> Void) -> ScheduledJob {
-        let deadline = delay > .zero ? ContinuousClock.now + delay : ContinuousClock.now
-        guard let token = core.schedule(at: deadline, job) else {
+        guard let scheduled = tryExecute(after: delay, job) else {
             InlineExecutor().execute(job)
             return ScheduledJob {}
         }
+        return scheduled
+    }
+
+    /// Schedules `job` like ``execute(after:_:)``, or returns `nil` without scheduling it if the
+    /// pool has shut down.
+    ///
+    /// The timer-based operators schedule through this method, and fail their future with
+    /// ``FutureError/Code/executorShutdown`` when it returns `nil`.
+    ///
+    /// ```swift
+    /// if pool.tryExecute(after: .seconds(1), { refresh() }) == nil { print("the pool has shut down") }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - delay: How long to wait before running the job.
+    ///   - job: The work to run.
+    /// - Returns: A handle that cancels the job if it has not started, or `nil` if the pool has
+    ///   shut down.
+    public func tryExecute(after delay: Duration, _ job: @escaping @Sendable () -> Void) -> ScheduledJob? {
+        let deadline = delay > .zero ? ContinuousClock.now + delay : ContinuousClock.now
+        guard let token = core.schedule(at: deadline, job) else { return nil }
         return ScheduledJob { [core] in core.cancel(token) }
     }
 
@@ -167,6 +194,48 @@ public final class ThreadPoolExecutor: SchedulingExecutor, Sendable {
         core.shutdown()
     }
 
+    /// Stops accepting work and, if `cancellingPendingWork`, cancels the `Future.async` work that
+    /// has not started, as Python's `shutdown(cancel_futures=True)` does.
+    ///
+    /// With `cancellingPendingWork: false` this is ``shutdown()``. With `true`, every
+    /// ``Future/async(on:fileID:line:function:_:)-(_,_,_,_,()->Value)`` job still queued is taken
+    /// out of the queue and its future cancelled: it fails with `CancellationError`, its traceback
+    /// starts with a `cancel` frame at this call, and the work never runs. The futures are
+    /// cancelled on the calling thread, in submission order, before this method returns, so their
+    /// `.inline` callbacks run here. Work already running is not interrupted.
+    ///
+    /// Plain jobs are not cancelled: jobs given to ``execute(_:)`` or ``tryExecute(_:)``,
+    /// continuations and callbacks bound to the pool (`map(on: pool)`, `onComplete(on: pool)`, ...)
+    /// and delayed jobs still run, as after ``shutdown()``. The pool cannot know what a plain job
+    /// would complete, and it never drops one silently; a stage whose source was cancelled fails
+    /// with `CancellationError` when its job runs. To stop delayed jobs sooner, cancel them with
+    /// their ``ScheduledJob``.
+    ///
+    /// ```swift
+    /// let pool = ThreadPoolExecutor(threadCount: 1)
+    /// let pages = (1...100).map { page in Future.async(on: pool) { try download(page) } }
+    /// pool.shutdown(cancellingPendingWork: true)  // the pages not yet started are cancelled
+    /// pool.awaitTermination()
+    /// print(pages.filter(\.isCancelled).count)
+    /// ```
+    ///
+    /// Calling it again, or after ``shutdown()``, cancels whatever `Future.async` work is still
+    /// queued then.
+    ///
+    /// - Parameters:
+    ///   - cancellingPendingWork: Whether to cancel the `Future.async` work that has not started.
+    ///   - fileID: The file of the call site, named by the cancelled futures' `cancel` frame.
+    ///   - line: The line of the call site.
+    ///   - function: The function of the call site.
+    public func shutdown(
+        cancellingPendingWork: Bool,
+        fileID: StaticString = #fileID,
+        line: UInt = #line,
+        function: StaticString = #function
+    ) {
+        core.shutdown(cancellingPendingWorkAt: cancellingPendingWork ? CallSite(.cancel, fileID, line, function) : nil)
+    }
+
     /// Blocks until the pool has shut down and every thread has exited, or the timeout passes.
     ///
     /// It does not shut the pool down: without a call to ``shutdown()`` it waits for the timeout.
@@ -185,5 +254,27 @@ public final class ThreadPoolExecutor: SchedulingExecutor, Sendable {
     public func awaitTermination(timeout: Duration? = nil) -> Bool {
         if core.isCurrentThreadAWorker { return core.isTerminated }
         return core.awaitTermination(until: timeout.map { ContinuousClock.now + $0 })
+    }
+}
+
+// MARK: - Cancellable submission
+
+extension FutureExecutor {
+    /// Submits the job of `Future.async` work, like ``tryExecute(_:)``; a ``ThreadPoolExecutor``
+    /// that shuts down cancelling its pending work calls `cancel` instead of running the job.
+    func tryExecute(
+        _ job: @escaping @Sendable () -> Void,
+        cancellingWith cancel: @escaping @Sendable (CallSite) -> Void
+    ) -> Bool {
+        guard let pool = self as? ThreadPoolExecutor else { return tryExecute(job) }
+        return pool.submit(job, cancel: cancel)
+    }
+}
+
+extension ThreadPoolExecutor {
+    fileprivate func submit(_ job: @escaping @Sendable () -> Void, cancel: @escaping @Sendable (CallSite) -> Void)
+        -> Bool
+    {
+        core.submit(job, cancel: cancel)
     }
 }

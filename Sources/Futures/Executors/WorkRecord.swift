@@ -1,51 +1,46 @@
-/// Identity and timing of work submitted with `Future.async`.
-// `started` and `finished` are written once each, under `lock`.
+import Synchronization
+
+/// Identity, timing and state storage of work submitted with `Future.async`.
+///
+/// The future of submitted work keeps a reference to its record in its own storage, and keeps
+/// its callbacks and its outcome in the record's `storage` instead: so the record needs no side
+/// table, and the futures of ordinary stages stay small. Start and finish are stamped with atomics,
+/// once each, with no lock.
 final class WorkRecord: @unchecked Sendable {
     let taskID: UInt64
     let submitted: ContinuousClock.Instant
-    private let lock = Lock()
-    private var started: ContinuousClock.Instant?
-    private var finished: ContinuousClock.Instant?
+    /// Nanoseconds from `submitted` to the start and to the finish; -1 until stamped.
+    private let started = Atomic<Int64>(-1)
+    private let finished = Atomic<Int64>(-1)
+    /// The callbacks and outcome of the record's future (see `Future.storage`).
+    // Accessed by the future under the rules of its state word.
+    @usableFromInline @exclusivity(unchecked) var storage: FutureStorage.Words = FutureStorage.empty
 
     init(taskID: UInt64) {
         self.taskID = taskID
         self.submitted = .now
     }
 
-    private static let tableLock = Lock()
-    // Guarded by `tableLock`.
-    nonisolated(unsafe) private static var table: [ObjectIdentifier: WorkRecord] = [:]
-
-    static func register(_ record: WorkRecord, for future: AnyObject) {
-        tableLock.withLock { table[ObjectIdentifier(future)] = record }
-    }
-
-    static func unregister(for future: AnyObject) {
-        _ = tableLock.withLock { table.removeValue(forKey: ObjectIdentifier(future)) }
-    }
-
-    static func record(for future: AnyObject) -> WorkRecord? {
-        tableLock.withLock { table[ObjectIdentifier(future)] }
-    }
-
     func start() {
-        let now = ContinuousClock.now
-        lock.withLock { started = now }
+        started.store(Self.nanoseconds(ContinuousClock.now - submitted), ordering: .releasing)
     }
 
     func finish() {
-        let now = ContinuousClock.now
-        lock.withLock {
-            if finished == nil { finished = now }
-        }
+        _ = finished.compareExchange(
+            expected: -1, desired: Self.nanoseconds(ContinuousClock.now - submitted), ordering: .acquiringAndReleasing)
     }
 
     var duration: FutureDuration? {
-        lock.withLock {
-            guard let finished else { return nil }
-            guard let started else { return FutureDuration(pending: finished - submitted, running: .zero) }
-            return FutureDuration(pending: started - submitted, running: finished - started)
-        }
+        let finished = finished.load(ordering: .acquiring)
+        guard finished >= 0 else { return nil }
+        let started = started.load(ordering: .acquiring)
+        guard started >= 0 else { return FutureDuration(pending: .nanoseconds(finished), running: .zero) }
+        return FutureDuration(pending: .nanoseconds(started), running: .nanoseconds(finished - started))
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return max(0, seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000)
     }
 }
 

@@ -21,6 +21,11 @@ extension Future {
     ///
     /// A zero or negative `duration` times out at once, unless this future is already done.
     ///
+    /// If `executor` refuses the timer because it has shut down (a shut-down
+    /// ``ThreadPoolExecutor``), the result fails at once with
+    /// ``FutureError/Code/executorShutdown`` and this future is left alone: not cancelled, and
+    /// with nothing registered on it.
+    ///
     /// **Cancellation.** When the timer fires it first cancels this future, as
     /// ``cancel(fileID:line:function:)`` does (the source's traceback then shows a `cancel` frame
     /// at the timeout's call site), so that the work behind it can stop: a pending future (a
@@ -33,7 +38,8 @@ extension Future {
     /// `shared.map { $0 }.timeout(after: .seconds(1), on: queue)`.
     ///
     /// Cancelling the result cancels the timer and leaves this future alone, like cancelling any
-    /// other derived future.
+    /// other derived future. Whichever way the result completes, the timer job is cancelled and
+    /// the callback the timeout registered on this future is removed: nothing is left behind.
     ///
     /// - Parameters:
     ///   - duration: How long to wait for this future.
@@ -61,22 +67,36 @@ extension Future {
             return next
         }
         let timer = TimerSlot(target: next)
-        timer.attach(
-            executor.execute(after: duration) { [weak self] in
-                // Taking the target first means this future's cancellation cannot reach it; the
-                // source is cancelled before anyone can see the timeout.
-                guard let next = timer.takeTarget() else { return }
-                _ = self?.requestCancel(at: cancelSite)
-                next.fail(raising: Self.timedOut(after: duration))
-            }
-        )
-        register(ClosureCallback { outcome in timer.takeTarget()?.complete(passingThrough: outcome) })
+        let job = executor.tryExecute(after: duration) { [weak self] in
+            // Taking the target first means this future's cancellation cannot reach it; the
+            // source is cancelled before anyone can see the timeout.
+            guard let next = timer.takeTarget() else { return }
+            _ = self?.requestCancel(at: cancelSite)
+            next.fail(raising: Self.timedOut(after: duration))
+        }
+        guard let job else {
+            next.fail(raising: shutDown("refused the timer of this timeout; the source was left alone"))
+            return next
+        }
+        timer.own(job)
+        timer.own(register(owned: ClosureCallback { outcome in timer.takeTarget()?.complete(passingThrough: outcome) }))
         return next
     }
 
     private static func timedOut(after duration: Duration) -> FutureError {
-        FutureError(code: .timedOut, message: "the future did not complete within \(duration)")
+        guard duration > .zero else {
+            return FutureError(
+                code: .timedOut,
+                message: "the timeout was \(duration), so the future timed out at once without waiting"
+            )
+        }
+        return FutureError(code: .timedOut, message: "the future did not complete within \(duration)")
     }
+}
+
+/// The error of a timer-based operator whose executor refused its job.
+private func shutDown(_ what: String) -> FutureError {
+    FutureError(code: .executorShutdown, message: "the executor has shut down and \(what)")
 }
 
 // MARK: - Delaying
@@ -94,9 +114,13 @@ extension Future {
     /// let later = Future.succeeded("ready").delay(by: .seconds(1), on: executor)
     /// ```
     ///
-    /// **Cancellation.** Cancelling the result completes it with `CancellationError` at once and
-    /// cancels the pending job, if any; this future is left alone, like the source of any derived
-    /// future.
+    /// If `executor` refuses the job because it has shut down (a shut-down
+    /// ``ThreadPoolExecutor``), the result fails with ``FutureError/Code/executorShutdown`` as soon
+    /// as this future completes, without waiting.
+    ///
+    /// **Cancellation.** Cancelling the result completes it with `CancellationError` at once,
+    /// cancels the pending job, if any, and removes the callback the delay registered on this
+    /// future; this future is left alone, like the source of any derived future.
     ///
     /// - Parameters:
     ///   - duration: How long to hold the outcome.
@@ -114,12 +138,17 @@ extension Future {
     ) -> Future<Value> {
         let next = Future(site: CallSite(.delay, fileID, line, function))
         let timer = TimerSlot(target: next)
-        register(
-            ClosureCallback { outcome in
+        let registration = register(
+            owned: ClosureCallback { outcome in
                 guard timer.load(outcome) else { return }
-                timer.attach(executor.execute(after: duration) { timer.fire() })
+                guard let job = executor.tryExecute(after: duration, { timer.fire() }) else {
+                    timer.takeTarget()?.fail(raising: shutDown("refused to deliver the outcome of this delay"))
+                    return
+                }
+                timer.own(job)
             }
         )
+        timer.own(registration)
         return next
     }
 
@@ -127,7 +156,8 @@ extension Future {
     ///
     /// The future completes from a job on `executor`; a zero or negative `delay` completes it as
     /// soon as `executor` runs the job. Cancelling it completes it with `CancellationError` and
-    /// cancels the job.
+    /// cancels the job. If `executor` refuses the job because it has shut down (a shut-down
+    /// ``ThreadPoolExecutor``), the future fails at once with ``FutureError/Code/executorShutdown``.
     ///
     /// ```swift
     /// let executor = TestExecutor()
@@ -155,7 +185,11 @@ extension Future {
         let next = Future(site: CallSite(.succeeded, fileID, line, function))
         let timer = TimerSlot(target: next)
         _ = timer.load(.success(value))
-        timer.attach(executor.execute(after: delay) { timer.fire() })
+        guard let job = executor.tryExecute(after: delay, { timer.fire() }) else {
+            next.fail(raising: shutDown("refused the timer of this future"))
+            return next
+        }
+        timer.own(job)
         return next
     }
 }
@@ -163,7 +197,8 @@ extension Future {
 extension Future where Value == Void {
     /// Returns a future that succeeds once `duration` has passed on `executor`'s clock.
     ///
-    /// The same as ``Future/succeeded(_:after:on:fileID:line:function:)`` with `()`.
+    /// The same as ``Future/succeeded(_:after:on:fileID:line:function:)`` with `()`: on an
+    /// executor that has shut down it fails at once with ``FutureError/Code/executorShutdown``.
     ///
     /// ```swift
     /// let pause = Future.sleep(for: .milliseconds(250), on: executor)
@@ -192,72 +227,89 @@ extension Future where Value == Void {
 
 /// A future that a scheduled job will complete, unless it completes first.
 ///
-/// Whoever takes the target completes it; completing the target by any means cancels the job and
-/// releases everything, so a timer that loses the race leaves only this empty slot behind.
-// `target`, `outcome`, `job` and `isFinished` are read and written only under `lock`; futures are
-// completed and jobs cancelled outside it.
-private final class TimerSlot<Value: Sendable>: @unchecked Sendable {
-    private let lock = Lock()
-    private var target: Future<Value>?
-    private var outcome: Outcome<Value>?
-    private var job: ScheduledJob?
-    private var isFinished = false
+/// Whoever takes the target completes it. Completing the target by any means cancels the job and
+/// the callback on the source, and releases everything, so a timer that loses the race leaves
+/// only this empty slot behind and a source keeps nothing of an operator that stopped caring.
+private final class TimerSlot<Value: Sendable>: Sendable {
+    private struct State {
+        var target: Future<Value>?
+        var outcome: Outcome<Value>?
+        var job: ScheduledJob?
+        /// The callback on the source, removed once the target is complete.
+        var source: Registration?
+        var isFinished = false
+    }
+
+    private let state: Locked<State>
 
     init(target: Future<Value>) {
-        self.target = target
+        state = Locked(State(target: target))
         target.register(ClosureCallback { [weak self] _ in self?.targetCompleted() })
     }
 
     /// Stores the outcome the job will deliver; `false` if the target is already complete.
+    ///
+    /// The source has completed: its registration has run, so it is dropped.
     func load(_ outcome: Outcome<Value>) -> Bool {
-        lock.withLock {
-            guard target != nil else { return false }
-            self.outcome = outcome
-            return true
+        let (loaded, source): (Bool, Registration?) = state.withLock { state in
+            defer { state.source = nil }
+            guard state.target != nil else { return (false, state.source) }
+            state.outcome = outcome
+            return (true, state.source)
         }
+        _ = source
+        return loaded
     }
 
     /// Keeps `job` to cancel it later, or cancels it now if the target is already complete.
-    func attach(_ job: ScheduledJob) {
-        let cancelNow: Bool = lock.withLock {
-            if isFinished { return true }
-            self.job = job
+    func own(_ job: ScheduledJob) {
+        let cancelNow: Bool = state.withLock { state in
+            if state.isFinished { return true }
+            state.job = job
             return false
         }
         if cancelNow { job.cancel() }
     }
 
+    /// Keeps the callback on the source to remove it later, or removes it now if the target is
+    /// already complete.
+    func own(_ registration: Registration) {
+        let removeNow: Bool = state.withLock { state in
+            if state.isFinished { return true }
+            state.source = registration
+            return false
+        }
+        if removeNow { registration.cancel() }
+    }
+
     /// Takes the target, so that nobody else completes it; `nil` if someone else took it first.
     func takeTarget() -> Future<Value>? {
-        lock.withLock {
-            defer { target = nil }
-            return target
+        state.withLock { state in
+            defer { state.target = nil }
+            return state.target
         }
     }
 
     /// The job's body: delivers the loaded outcome to the target, unless someone took it first.
     func fire() {
-        var outcome: Outcome<Value>?
-        let target: Future<Value>? = lock.withLock {
-            swap(&outcome, &self.outcome)
-            defer { self.target = nil }
-            return self.target
+        let (target, outcome): (Future<Value>?, Outcome<Value>?) = state.withLock { state in
+            defer {
+                state.target = nil
+                state.outcome = nil
+            }
+            return (state.target, state.outcome)
         }
         if let target, let outcome { target.complete(passingThrough: outcome) }
     }
 
     private func targetCompleted() {
-        // Released after unlocking: the last reference to a value may run a deinit.
-        var outcome: Outcome<Value>?
-        var target: Future<Value>?
-        let job: ScheduledJob? = lock.withLock {
-            isFinished = true
-            swap(&outcome, &self.outcome)
-            swap(&target, &self.target)
-            defer { self.job = nil }
-            return self.job
+        // Cancelled and released after unlocking: the last reference to a value may run a deinit.
+        let taken = state.withLock { state in
+            state.isFinished = true
+            defer { state = State(isFinished: true) }
+            return state
         }
-        job?.cancel()
-        _ = (outcome, target)
+        taken.job?.cancel()
+        taken.source?.cancel()
     }
 }

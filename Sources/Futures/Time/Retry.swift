@@ -31,12 +31,15 @@
 /// `shouldRetry` runs on the thread that completed the failed attempt, and only when an attempt
 /// is left: it is never consulted about the last one. Fewer than one attempt fails the result at
 /// once with ``FutureError/Code/invalidArgument``, raised at a `retry` frame, without calling
-/// `operation`. If `executor` refuses the first attempt because it has shut down, the result fails
-/// with ``FutureError/Code/executorShutdown``.
+/// `operation`. If `executor` has shut down (a shut-down ``ThreadPoolExecutor``) and refuses the
+/// first attempt, or the wait before a later one, the result fails at once with
+/// ``FutureError/Code/executorShutdown``, raised at the `retry` frame; the message names the
+/// attempt that could not start and the error of the one before it.
 ///
 /// **Cancellation.** Cancelling the result stops the retries: a pending wait is cancelled, no
 /// further attempt starts, and the attempt in flight, if any, is cancelled too (its future was
-/// made for this retry; cancelling it lets `Future.async` work notice). Timing out the result with
+/// made for this retry; cancelling it lets `Future.async` work notice) and loses the callback the
+/// retry registered on it, so nothing of the retry stays registered anywhere. Timing out the result with
 /// ``Future/timeout(after:on:fileID:line:function:)`` therefore stops the retries as well.
 ///
 /// Each attempt is a separate job on `executor`, so any number of attempts that fail at once runs
@@ -90,26 +93,31 @@ public func retry<T: Sendable>(
 // MARK: - Machinery
 
 /// The state of one `retry` call: which attempt runs, and what to cancel when the result is done.
-// `attemptsStarted`, `current`, `timer` and `isFinished` are read and written only under `lock`;
-// every other property is immutable. User code (`operation`, `shouldRetry`) runs outside the lock.
-private final class Retrier<T: Sendable, E: SchedulingExecutor>: @unchecked Sendable {
+///
+/// User code (`operation`, `shouldRetry`) runs outside the lock; so do cancellations and the
+/// releases of what the locked sections take out.
+private final class Retrier<T: Sendable, E: SchedulingExecutor>: Sendable {
+    private struct State {
+        var attemptsStarted = 0
+        /// The attempt in flight, so that cancelling the result can cancel it.
+        var current: Future<T>?
+        /// The callback on the attempt in flight, removed when the result completes first.
+        var currentRegistration: Registration?
+        /// The wait before the next attempt, so that cancelling the result can cancel it.
+        var timer: ScheduledJob?
+        /// What the waiting job holds instead of the retrier: emptied when the result completes,
+        /// so that a cancelled wait that its executor keeps until the deadline keeps nothing alive.
+        var timerSlot: Locked<Retrier?>?
+        var isFinished = false
+    }
+
     private let result: Future<T>
     private let attempts: Int
     private let backoff: Backoff
     private let executor: E
     private let shouldRetry: @Sendable (any Error) -> Bool
     private let operation: @Sendable () -> Future<T>
-
-    private let lock = Lock()
-    private var attemptsStarted = 0
-    /// The attempt in flight, so that cancelling the result can cancel it.
-    private var current: Future<T>?
-    /// The wait before the next attempt, so that cancelling the result can cancel it.
-    private var timer: ScheduledJob?
-    /// What the waiting job holds instead of the retrier: emptied when the result completes, so
-    /// that a cancelled wait that its executor keeps until the deadline keeps nothing alive.
-    private var timerSlot: RetrierSlot<Retrier>?
-    private var isFinished = false
+    private let state = Locked(State())
 
     init(
         result: Future<T>,
@@ -129,31 +137,48 @@ private final class Retrier<T: Sendable, E: SchedulingExecutor>: @unchecked Send
 
     /// Runs on the executor: calls `operation` and watches the future it returns.
     func startAttempt() {
-        let number: Int? = lock.withLock {
-            guard !isFinished else { return nil }
-            timer = nil
-            attemptsStarted += 1
-            return attemptsStarted
+        // The wait that led here is over: its handle and slot are dropped after unlocking.
+        let (number, wait, slot): (Int?, ScheduledJob?, Locked<Retrier?>?) = state.withLock { state in
+            defer {
+                state.timer = nil
+                state.timerSlot = nil
+            }
+            guard !state.isFinished else { return (nil, state.timer, state.timerSlot) }
+            state.attemptsStarted += 1
+            return (state.attemptsStarted, state.timer, state.timerSlot)
         }
+        _ = (wait, slot)
         guard let number else { return }
         let attempt = operation()
-        let cancelNow: Bool = lock.withLock {
-            if isFinished { return true }
-            current = attempt
+        let cancelNow: Bool = state.withLock { state in
+            if state.isFinished { return true }
+            state.current = attempt
             return false
         }
         if cancelNow {
             attempt.cancel()
             return
         }
-        attempt.register(ClosureCallback { outcome in self.attemptCompleted(number, outcome) })
+        let registration = attempt.register(
+            owned: ClosureCallback { outcome in self.attemptCompleted(number, outcome) })
+        let removeNow: Bool = state.withLock { state in
+            if state.isFinished { return true }
+            // Unless the attempt already completed (and a later one may be in flight).
+            if state.current === attempt { state.currentRegistration = registration }
+            return false
+        }
+        if removeNow { registration.cancel() }
     }
 
     private func attemptCompleted(_ number: Int, _ outcome: Outcome<T>) {
-        let finished: Bool = lock.withLock {
-            current = nil
-            return isFinished
+        let (finished, attempt, registration) = state.withLock { state in
+            defer {
+                state.current = nil
+                state.currentRegistration = nil
+            }
+            return (state.isFinished, state.current, state.currentRegistration)
         }
+        _ = (attempt, registration)
         guard !finished else { return }
         switch outcome {
         case .success:
@@ -165,55 +190,49 @@ private final class Retrier<T: Sendable, E: SchedulingExecutor>: @unchecked Send
                 )
                 return
             }
-            let slot = RetrierSlot(self)
-            let job = executor.execute(after: max(backoff.delay(afterFailure: number), .zero)) {
-                slot.take()?.startAttempt()
+            let slot = Locked<Retrier?>(self)
+            let wait = max(backoff.delay(afterFailure: number), .zero)
+            let job = executor.tryExecute(after: wait) {
+                let retrier = slot.withLock { retrier in
+                    defer { retrier = nil }
+                    return retrier
+                }
+                retrier?.startAttempt()
             }
-            let cancelNow: Bool = lock.withLock {
-                if isFinished { return true }
-                timer = job
-                timerSlot = slot
+            guard let job else {
+                slot.withLock { $0 = nil }
+                result.fail(
+                    raising: FutureError(
+                        code: .executorShutdown,
+                        message: "the executor of this retry has shut down, so attempt \(number + 1) of \(attempts) "
+                            + "could not be scheduled after attempt \(number) failed with: \(failure.error)"
+                    )
+                )
+                return
+            }
+            let cancelNow: Bool = state.withLock { state in
+                if state.isFinished { return true }
+                state.timer = job
+                state.timerSlot = slot
                 return false
             }
             if cancelNow {
-                _ = slot.take()
+                slot.withLock { $0 = nil }
                 job.cancel()
             }
         }
     }
 
-    /// The result completed, by an attempt or by being cancelled: stop everything still going.
+    /// The result completed, by an attempt or by being cancelled: stop everything still going and
+    /// remove what this retry registered.
     func resultCompleted() {
-        let (attempt, timer, slot): (Future<T>?, ScheduledJob?, RetrierSlot<Retrier>?) = lock.withLock {
-            isFinished = true
-            defer {
-                current = nil
-                self.timer = nil
-                timerSlot = nil
-            }
-            return (current, self.timer, timerSlot)
+        let taken = state.withLock { state in
+            defer { state = State(isFinished: true) }
+            return state
         }
-        _ = slot?.take()
-        timer?.cancel()
-        attempt?.cancel()
-    }
-}
-
-/// A reference that can be taken once, from any thread.
-// `object` is read and written only under `lock`.
-private final class RetrierSlot<Object: AnyObject>: @unchecked Sendable {
-    private let lock = Lock()
-    private var object: Object?
-
-    init(_ object: Object) {
-        self.object = object
-    }
-
-    /// The object, the first time; `nil` afterwards.
-    func take() -> Object? {
-        lock.withLock {
-            defer { object = nil }
-            return object
-        }
+        taken.timerSlot?.withLock { $0 = nil }
+        taken.timer?.cancel()
+        taken.currentRegistration?.cancel()
+        taken.current?.cancel()
     }
 }

@@ -41,23 +41,24 @@ struct AsCompletedSequence<T: Sendable>: AsyncSequence, Sendable {
     let inputs: [Future<T>]
 
     func makeAsyncIterator() -> Iterator {
-        let buffer = CompletionBuffer<T>()
+        let owner = CompletionBufferOwner<T>()
         for input in inputs {
-            buffer.put(input)
+            owner.buffer.put(input)
         }
-        return Iterator(buffer: buffer)
+        return Iterator(owner: owner)
     }
 
     struct Iterator: AsyncIteratorProtocol, Sendable {
         typealias Element = Future<T>
         typealias Failure = Never
 
-        let buffer: CompletionBuffer<T>
+        /// Closes the buffer once the iteration is dropped, even if it was left early.
+        let owner: CompletionBufferOwner<T>
         var isFinished = false
 
         mutating func next() async -> Future<T>? {
             guard !isFinished else { return nil }
-            guard let future = await buffer.next() else {
+            guard let future = await owner.buffer.next() else {
                 isFinished = true
                 return nil
             }

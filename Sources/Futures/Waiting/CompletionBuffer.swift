@@ -1,47 +1,113 @@
-/// Futures in the order they completed, for ``CompletionQueue`` and `asCompleted`.
+/// The completion-order buffer behind ``CompletionQueue`` and ``asCompleted(_:)``.
 ///
-/// A future put in that is already done is queued at once; a pending one gets a callback that
-/// queues it when it completes. Takers that find nothing ready wait on a signal future, so that
-/// blocking takes follow the deadlock rules of ``Future/get(timeout:)`` and async takes the
-/// cancellation rules of ``Future/value``.
-// Every `var` is read and written only under `lock`. Callbacks are registered, and signals
-// completed, outside it.
-final class CompletionBuffer<T: Sendable>: @unchecked Sendable {
-    private let lock = Lock()
-    /// Completed futures not taken yet, from `head` on; taken slots are cleared.
-    private var ready: [Future<T>?] = []
-    private var head = 0
-    /// Futures put in that have not completed yet.
-    private var outstanding = 0
-    /// The signals of takers waiting for a future to complete.
-    private var signals: [Future<Void>] = []
+/// Each pending future put in it has a callback that moves it to `ready` when it completes. A
+/// future that reports done is takeable at once, even before its callback has run: a take that
+/// finds nothing ready moves every done future still waiting for its callback (in put order), and
+/// removes that callback. ``close()`` removes every callback that is still registered, so a queue
+/// released early, or an `asCompleted` loop left early, keeps nothing alive on inputs that complete
+/// later.
+final class CompletionBuffer<T: Sendable>: Sendable {
+    private struct Waiting {
+        let future: Future<T>
+        var registration: Registration?
+    }
 
-    /// What a take found.
+    private struct State {
+        var ready = FIFOQueue<Future<T>>()
+        /// Futures put while pending and not yet moved to `ready`, by put number.
+        var waiting: [UInt64: Waiting] = [:]
+        var nextNumber: UInt64 = 0
+        var signals: [Future<Void>] = []
+        var isClosed = false
+
+        /// The signals of blocked takers, for the caller to complete after the lock.
+        mutating func takeSignals() -> [Future<Void>] {
+            var taken: [Future<Void>] = []
+            swap(&taken, &signals)
+            return taken
+        }
+
+        /// Moves the waiting futures that are done to `ready`, in put order; returns their
+        /// registrations, for the caller to cancel after the lock.
+        mutating func moveDone() -> [Registration] {
+            let done = waiting.filter { $0.value.future.isDone }.keys.sorted()
+            var registrations: [Registration] = []
+            for number in done {
+                guard let entry = waiting.removeValue(forKey: number) else { continue }
+                ready.append(entry.future)
+                if let registration = entry.registration { registrations.append(registration) }
+            }
+            return registrations
+        }
+    }
+
     enum Take {
         case future(Future<T>)
-        /// Nothing is ready, and either nothing is left or the taker may not wait.
         case nothing
-        /// Nothing is ready yet: wait for the signal, then take again.
         case wait(Future<Void>)
     }
+
+    private let state = Locked(State())
 
     // MARK: - Putting
 
     func put(_ future: Future<T>) {
         if future.isDone {
-            deliver(future, wasOutstanding: false)
+            deliver(future)
             return
         }
-        lock.withLock { outstanding += 1 }
-        future.register(CompletionCallback(buffer: self))
+        let number: UInt64? = state.withLock { state in
+            guard !state.isClosed else { return nil }
+            let number = state.nextNumber
+            state.nextNumber += 1
+            state.waiting[number] = Waiting(future: future)
+            return number
+        }
+        guard let number else { return }
+        let registration = future.register(owned: ClosureCallback { [self] _ in deliver(number) })
+        let kept = state.withLock { state in
+            guard state.waiting[number] != nil else { return false }
+            state.waiting[number]?.registration = registration
+            return true
+        }
+        // Already delivered (nothing to remove) or closed meanwhile (remove it now).
+        if !kept { registration.cancel() }
     }
 
-    fileprivate func deliver(_ future: Future<T>, wasOutstanding: Bool) {
-        let woken: [Future<Void>] = lock.withLock {
-            if wasOutstanding { outstanding -= 1 }
-            ready.append(future)
-            defer { signals.removeAll() }
-            return signals
+    private func deliver(_ number: UInt64) {
+        var entry: Waiting?
+        let woken: [Future<Void>] = state.withLock { state in
+            entry = state.waiting.removeValue(forKey: number)
+            guard let entry else { return [] }
+            state.ready.append(entry.future)
+            return state.takeSignals()
+        }
+        withExtendedLifetime(entry) {}  // released after the lock
+        for signal in woken {
+            signal.complete(.success(()))
+        }
+    }
+
+    private func deliver(_ future: Future<T>) {
+        let woken: [Future<Void>] = state.withLock { state in
+            state.ready.append(future)
+            return state.takeSignals()
+        }
+        for signal in woken {
+            signal.complete(.success(()))
+        }
+    }
+
+    /// Removes every callback still registered on a pending input and forgets those inputs.
+    func close() {
+        var waiting: [UInt64: Waiting] = [:]
+        let woken: [Future<Void>] = state.withLock { state in
+            state.isClosed = true
+            swap(&waiting, &state.waiting)
+            return state.takeSignals()
+        }
+        for entry in waiting.values {
+            entry.registration?.cancel()
         }
         for signal in woken {
             signal.complete(.success(()))
@@ -50,39 +116,27 @@ final class CompletionBuffer<T: Sendable>: @unchecked Sendable {
 
     // MARK: - Taking
 
-    /// Takes the next completed future; if none is ready but some are outstanding and `orWait`,
-    /// returns a signal that completes once one is delivered.
     func take(orWait: Bool) -> Take {
-        lock.withLock {
-            if head < ready.count {
-                guard let future = ready[head] else {
-                    preconditionFailure("Internal inconsistency: a completion slot was taken twice.")
-                }
-                ready[head] = nil
-                head += 1
-                if head == ready.count {
-                    ready.removeAll(keepingCapacity: ready.count <= 1024)
-                    head = 0
-                } else if head >= 1024 && head * 2 >= ready.count {
-                    ready.removeFirst(head)
-                    head = 0
-                }
-                return .future(future)
-            }
-            guard outstanding > 0, orWait else { return .nothing }
+        var moved: [Registration] = []
+        let take: Take = state.withLock { state in
+            if let future = state.ready.popFirst() { return .future(future) }
+            moved = state.moveDone()
+            if let future = state.ready.popFirst() { return .future(future) }
+            guard !state.waiting.isEmpty, orWait else { return .nothing }
             let signal = Future<Void>(site: CallSite(.promise, #fileID, #line, #function))
-            signals.append(signal)
+            state.signals.append(signal)
             return .wait(signal)
         }
+        for registration in moved {
+            registration.cancel()
+        }
+        return take
     }
 
-    /// Forgets the signal of a taker that stopped waiting.
     func stopWaiting(_ signal: Future<Void>) {
-        lock.withLock { signals.removeAll { $0 === signal } }
+        state.withLock { state in state.signals.removeAll { $0 === signal } }
     }
 
-    /// Blocks until a future is ready and takes it; `nil` once nothing is left, when `deadline`
-    /// passes, or when waiting could never end.
     func take(until deadline: ContinuousClock.Instant?) -> Future<T>? {
         while true {
             let canWait = deadline.map { $0 > .now } ?? true
@@ -104,7 +158,6 @@ final class CompletionBuffer<T: Sendable>: @unchecked Sendable {
         }
     }
 
-    /// Awaits a ready future and takes it; `nil` once nothing is left or when the task is cancelled.
     func next() async -> Future<T>? {
         while true {
             switch take(orWait: true) {
@@ -124,11 +177,13 @@ final class CompletionBuffer<T: Sendable>: @unchecked Sendable {
     }
 }
 
-/// The callback a completion buffer registers on each pending future it was given.
-private struct CompletionCallback<T: Sendable>: FutureCallback {
-    let buffer: CompletionBuffer<T>
+/// Closes its buffer when the last owner lets go: a released queue or an abandoned iteration.
+final class CompletionBufferOwner<T: Sendable>: Sendable {
+    let buffer = CompletionBuffer<T>()
 
-    func run(_ outcome: Outcome<T>, from source: Future<T>) {
-        buffer.deliver(source, wasOutstanding: true)
+    init() {}
+
+    deinit {
+        buffer.close()
     }
 }

@@ -27,6 +27,12 @@ public final class CompletionQueue<T: Sendable>: Sendable {
     /// ```
     public init() {}
 
+    /// Removes the queue's callbacks from the futures that are still pending, so that releasing a
+    /// queue early keeps nothing alive on them.
+    deinit {
+        buffer.close()
+    }
+
     // MARK: - Putting
 
     /// Adds a future; it becomes ready to take when it completes, or at once if it is done.

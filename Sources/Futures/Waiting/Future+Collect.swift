@@ -36,13 +36,27 @@ public func collectFutures<T: Sendable>(_ futures: some Sequence<Future<T>>, tim
         case .done(let outcome):
             values.append(try outcome.get())
         case .timedOut:
-            throw FutureError(
-                code: .timedOut, message: "input \(index) did not complete within \(timeout ?? .zero)")
+            throw collectTimedOut(index: index, timeout: timeout ?? .zero)
         case .wouldDeadlock:
             throw FutureError(code: .wouldDeadlock)
         }
     }
     return values
+}
+
+/// The error of a `collectFutures` whose deadline passed while the input at `index` was pending.
+private func collectTimedOut(index: Int, timeout: Duration) -> FutureError {
+    guard timeout > .zero else {
+        return FutureError(
+            code: .timedOut,
+            message: "the timeout was \(timeout), so collectFutures did not wait, and the input at index \(index) "
+                + "was still pending"
+        )
+    }
+    return FutureError(
+        code: .timedOut,
+        message: "the input at index \(index) did not complete within the timeout of \(timeout) shared by all inputs"
+    )
 }
 
 // MARK: - Waiting for a condition
@@ -180,8 +194,8 @@ private final class WaitState: @unchecked Sendable {
     @inline(__always)
     private func withLock<R>(_ body: () throws -> R) rethrows -> R {
         let mutex = LockStripes.mutex(for: self)
-        mutex.lockMutex()
-        defer { mutex.unlockMutex() }
+        mutex.lockStripe()
+        defer { mutex.unlockStripe() }
         return try body()
     }
 }

@@ -153,20 +153,3 @@ extension Future {
         _ = removeCallback(token: token)
     }
 }
-
-// MARK: - Test hooks
-
-extension Future {
-    /// How many callbacks are registered on this pending future; 0 once it is done.
-    ///
-    /// For tests that prove a consumer that gave up left nothing behind.
-    package var registeredCallbackCount: Int {
-        withLock {
-            guard case .pending(let callbacks) = state, let slot = callbacks.slot else { return 0 }
-            if slot.token == Callback<Value>.overflowToken {
-                return slot.target(as: OverflowCallbacks<Value>.self).entries.count
-            }
-            return 1
-        }
-    }
-}

@@ -81,7 +81,7 @@ struct FutureCombinePackTests {
         later.succeed(true)
     }
 
-    @Test("under 10,000 schedules the tuple or the first failed argument is the answer, failFast or not")
+    @Test("under every seeded schedule the tuple or the first failed argument is the answer, failFast or not")
     func sameAnswerForEverySeed() {
         var mismatches: [UInt64] = []
         for seed in 0..<CombineDeterminismTests.seeds {

@@ -54,14 +54,15 @@ struct TracebackTests {
         #expect(summary(future) == ["continueWith@\(line):raised"])
     }
 
-    @Test("recover ends the traceback; a throwing recover starts a new one")
+    @Test("recover ends the traceback; a throwing recover keeps the handled frames and adds its own")
     func recoverFrames() {
         let recovered = Future<Int>.failed(TestError()).recover { _ in 1 }
         #expect(recovered.traceback == nil)
         let rethrown = Future<Int>.failed(TestError(1)).recover { _ in throw TestError(2) }
         let line = #line - 1
-        #expect(summary(rethrown) == ["recover@\(line):raised"])
+        #expect(summary(rethrown) == ["Future.failed@\(line):raised", "recover@\(line):raised"])
         #expect(rethrown.traceback?.error as? TestError == TestError(2))
+        #expect(rethrown.traceback?.handledError as? TestError == TestError(1))
     }
 
     @Test("flatRecover joins the replacement's traceback")
@@ -78,6 +79,7 @@ struct TracebackTests {
         let line = #line - 1
         #expect(summary(future) == ["Future.failed@\(line):raised", "mapError@\(line):raised"])
         #expect(future.error as? TestError == TestError(2))
+        #expect(future.traceback?.handledError as? TestError == TestError(1))
     }
 
     @Test("always, and and cancel record their frames")
@@ -146,7 +148,7 @@ struct TracebackTests {
         #expect(future.traceback.map(String.init(describing:)) == expected)
     }
 
-    @Test("a frame for a combinator input renders its index and count")
+    @Test("a frame for a combinator input renders its ordinal, counting from one, and the count")
     func inputFrameRendering() {
         let frame = Frame(
             operation: "combineFutures",
@@ -157,6 +159,7 @@ struct TracebackTests {
             inputIndex: 1,
             inputCount: 3
         )
-        #expect(frame.description == "App/Run.swift:20 in run(): combineFutures: input 1 of 3 (passed through)")
+        #expect(frame.description == "App/Run.swift:20 in run(): combineFutures: input 2 of 3 (passed through)")
+        #expect(frame.inputIndex == 1)
     }
 }

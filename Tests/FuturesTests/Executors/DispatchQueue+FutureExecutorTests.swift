@@ -4,15 +4,6 @@ import Testing
 
 /// A thread-safe log of values.
 // `values` is read and written only under `lock`.
-private final class Log<T: Sendable>: @unchecked Sendable {
-    private let lock = Lock()
-    private var values: [T] = []
-
-    func append(_ value: T) { lock.withLock { values.append(value) } }
-
-    var all: [T] { lock.withLock { values } }
-}
-
 private let patience = Duration.seconds(10)
 
 @Suite("DispatchQueue as an executor")
@@ -28,8 +19,8 @@ struct DispatchQueueFutureExecutorTests {
     @Test("execute runs jobs on the queue, in order on a serial queue")
     func executeRunsOnTheQueue() throws {
         let queue = makeQueue("execute")
-        let seen = Log<String?>()
-        let order = Log<Int>()
+        let seen = Recorder<String?>()
+        let order = Recorder<Int>()
         let done = Promise<Void>()
         for index in 0..<50 {
             queue.execute {
@@ -39,8 +30,8 @@ struct DispatchQueueFutureExecutorTests {
         }
         queue.execute { done.succeed(()) }
         try done.future.get(timeout: patience)
-        #expect(order.all == Array(0..<50))
-        #expect(seen.all.allSatisfy { $0 == "execute" })
+        #expect(order.values == Array(0..<50))
+        #expect(seen.values.allSatisfy { $0 == "execute" })
     }
 
     @Test("a continuation on a queue runs its closure there")
@@ -72,7 +63,7 @@ struct DispatchQueueFutureExecutorTests {
     @Test("a zero or negative delay runs the job as soon as possible")
     func nonPositiveDelayRunsSoon() throws {
         let queue = makeQueue("soon")
-        let ran = Log<Int>()
+        let ran = Recorder<Int>()
         let done = Promise<Void>()
         queue.execute(after: .zero) { ran.append(0) }
         queue.execute(after: .seconds(-1)) {
@@ -80,13 +71,13 @@ struct DispatchQueueFutureExecutorTests {
             done.succeed(())
         }
         try done.future.get(timeout: patience)
-        #expect(ran.all == [0, 1])
+        #expect(ran.values == [0, 1])
     }
 
     @Test("cancelling a scheduled job before its deadline keeps it from running")
     func cancelledScheduledJobNeverRuns() throws {
         let queue = makeQueue("cancel")
-        let ran = Log<String>()
+        let ran = Recorder<String>()
         let done = Promise<Void>()
         let job = queue.execute(after: .milliseconds(10)) { ran.append("cancelled") }
         job.cancel()
@@ -96,7 +87,7 @@ struct DispatchQueueFutureExecutorTests {
         }
         try done.future.get(timeout: patience)
         job.cancel()
-        #expect(ran.all == ["kept"])
+        #expect(ran.values == ["kept"])
     }
 
     @Test("the queue's clock is the continuous clock")

@@ -5,15 +5,6 @@ import Testing
 
 /// A thread-safe log of values.
 // `values` is read and written only under `lock`.
-private final class Log<T: Sendable>: @unchecked Sendable {
-    private let lock = Lock()
-    private var values: [T] = []
-
-    func append(_ value: T) { lock.withLock { values.append(value) } }
-
-    var all: [T] { lock.withLock { values } }
-}
-
 /// An executor that has shut down: it refuses every job.
 private struct RefusingExecutor: FutureExecutor {
     func execute(_ job: @escaping @Sendable () -> Void) {}
@@ -44,7 +35,7 @@ struct FutureSubmitTests {
     func runningOnlyWhileExecuting() throws {
         let executor = TestExecutor()
         let handle = Promise<Future<Int>>()
-        let seen = Log<(pending: Bool, running: Bool, done: Bool)>()
+        let seen = Recorder<(pending: Bool, running: Bool, done: Bool)>()
         let future = Future.async(on: executor) { () -> Int in
             let own = try handle.future.get()
             seen.append((own.isPending, own.isRunning, own.isDone))
@@ -52,7 +43,7 @@ struct FutureSubmitTests {
         }
         handle.succeed(future)
         executor.runUntilIdle()
-        let during = try #require(seen.all.first)
+        let during = try #require(seen.values.first)
         #expect(!during.pending && during.running && !during.done)
         #expect(!future.isRunning && future.isDone)
     }
@@ -132,7 +123,7 @@ struct FutureSubmitTests {
     @Test("cancel before the work starts: returns true, the work never runs, the future is cancelled")
     func cancelBeforeStart() throws {
         let executor = TestExecutor()
-        let ran = Log<Bool>()
+        let ran = Recorder<Bool>()
         let future = Future.async(on: executor) { () -> Int in
             ran.append(true)
             return 1
@@ -140,7 +131,7 @@ struct FutureSubmitTests {
         #expect(future.cancel())
         let line = UInt(#line) - 1
         executor.runUntilIdle()
-        #expect(ran.all.isEmpty)
+        #expect(ran.values.isEmpty)
         #expect(future.isCancelled && !future.isFailed)
         #expect(future.isCancelRequested)
         #expect(future.error is CancellationError)
@@ -155,14 +146,14 @@ struct FutureSubmitTests {
     func cancelWhileRunning() throws {
         let executor = TestExecutor()
         let handle = Promise<Future<Int>>()
-        let answers = Log<Bool>()
+        let answers = Recorder<Bool>()
         let future = Future.async(on: executor) { () -> Int in
             answers.append(try handle.future.get().cancel())
             return 5
         }
         handle.succeed(future)
         executor.runUntilIdle()
-        #expect(answers.all == [false])
+        #expect(answers.values == [false])
         #expect(future.isCancelRequested)
         #expect(!future.isCancelled)
         #expect(try future.get() == 5)
@@ -172,7 +163,7 @@ struct FutureSubmitTests {
     func workObservesCancellationRequest() throws {
         let executor = TestExecutor()
         let handle = Promise<Future<Int>>()
-        let seen = Log<Bool>()
+        let seen = Recorder<Bool>()
         let future = Future.async(on: executor) { cancellation -> Int in
             seen.append(cancellation.isRequested)
             try handle.future.get().cancel()
@@ -182,7 +173,7 @@ struct FutureSubmitTests {
         }
         handle.succeed(future)
         executor.runUntilIdle()
-        #expect(seen.all == [false, true])
+        #expect(seen.values == [false, true])
         #expect(future.isCancelled && !future.isFailed)
         #expect(future.traceback?.frames.map(\.operation) == ["Future.async"])
     }
@@ -204,7 +195,7 @@ struct FutureAsyncRaceTests {
     func cancelRacesStart() throws {
         let pool = ThreadPoolExecutor(threadCount: 2)
         let count = 2_000
-        let ran = Log<Int>()
+        let ran = Recorder<Int>()
         var futures: [Future<Int>] = []
         var cancelled: [Bool] = []
         for index in 0..<count {
@@ -217,8 +208,8 @@ struct FutureAsyncRaceTests {
         }
         pool.shutdown()
         #expect(pool.awaitTermination(timeout: patience))
-        let ranSet = Set(ran.all)
-        #expect(ran.all.count == ranSet.count)
+        let ranSet = Set(ran.values)
+        #expect(ran.values.count == ranSet.count)
         for index in 0..<count {
             let future = futures[index]
             if cancelled[index] {
@@ -236,9 +227,9 @@ struct FutureAsyncRaceTests {
         let executor = TestExecutor()
         for _ in 0..<200 {
             let future = Future.async(on: executor) { 1 }
-            let answers = Log<Bool>()
+            let answers = Recorder<Bool>()
             DispatchQueue.concurrentPerform(iterations: 8) { _ in answers.append(future.cancel()) }
-            #expect(answers.all.filter { $0 }.count == 1)
+            #expect(answers.values.filter { $0 }.count == 1)
             #expect(future.isCancelled)
         }
         #expect(executor.runUntilIdle() == 200)
@@ -248,13 +239,13 @@ struct FutureAsyncRaceTests {
     func concurrentSubmissions() throws {
         let pool = ThreadPoolExecutor(threadCount: 2)
         defer { pool.shutdown() }
-        let futures = Log<Future<Int>>()
+        let futures = Recorder<Future<Int>>()
         DispatchQueue.concurrentPerform(iterations: 4) { thread in
             for index in 0..<500 {
                 futures.append(Future.async(on: pool) { thread * 1_000 + index })
             }
         }
-        let all = futures.all
+        let all = futures.values
         #expect(all.count == 2_000)
         let values = try all.map { try $0.get(timeout: patience) }
         #expect(Set(values).count == 2_000)

@@ -10,15 +10,6 @@ import Darwin
 
 /// A thread-safe log of values, for jobs running on real threads.
 // `values` is read and written only under `lock`.
-private final class Log<T: Sendable>: @unchecked Sendable {
-    private let lock = Lock()
-    private var values: [T] = []
-
-    func append(_ value: T) { lock.withLock { values.append(value) } }
-
-    var all: [T] { lock.withLock { values } }
-}
-
 private func currentThread() -> UInt {
     #if canImport(Glibc)
     UInt(pthread_self())
@@ -37,7 +28,7 @@ struct ThreadPoolExecutorTests {
     func runsEveryJobOnPoolThreads() throws {
         let pool = ThreadPoolExecutor(threadCount: 2)
         defer { pool.shutdown() }
-        let threads = Log<UInt>()
+        let threads = Recorder<UInt>()
         let futures = (0..<1_000).map { index in
             Future.async(on: pool) { () -> Int in
                 threads.append(currentThread())
@@ -46,8 +37,8 @@ struct ThreadPoolExecutorTests {
         }
         let values = try futures.map { try $0.get(timeout: patience) }
         #expect(values == Array(0..<1_000))
-        let distinct = Set(threads.all)
-        #expect(threads.all.count == 1_000)
+        let distinct = Set(threads.values)
+        #expect(threads.values.count == 1_000)
         #expect(distinct.count <= 2)
         #expect(!distinct.contains(currentThread()))
     }
@@ -56,14 +47,14 @@ struct ThreadPoolExecutorTests {
     func runsInSubmissionOrder() throws {
         let pool = ThreadPoolExecutor(threadCount: 1)
         defer { pool.shutdown() }
-        let order = Log<Int>()
+        let order = Recorder<Int>()
         let done = Promise<Void>()
         for index in 0..<100 {
             pool.execute { order.append(index) }
         }
         pool.execute { done.succeed(()) }
         try done.future.get(timeout: patience)
-        #expect(order.all == Array(0..<100))
+        #expect(order.values == Array(0..<100))
     }
 
     @Test("a job can submit more work to its own pool")
@@ -100,7 +91,7 @@ struct ThreadPoolExecutorTests {
     func delayedJobsRunInDeadlineOrder() throws {
         let pool = ThreadPoolExecutor(threadCount: 1)
         defer { pool.shutdown() }
-        let order = Log<String>()
+        let order = Recorder<String>()
         let done = Promise<Void>()
         pool.execute(after: .milliseconds(60)) {
             order.append("c")
@@ -109,14 +100,14 @@ struct ThreadPoolExecutorTests {
         pool.execute(after: .milliseconds(20)) { order.append("a") }
         pool.execute(after: .milliseconds(40)) { order.append("b") }
         try done.future.get(timeout: patience)
-        #expect(order.all == ["a", "b", "c"])
+        #expect(order.values == ["a", "b", "c"])
     }
 
     @Test("a cancelled delayed job never runs")
     func cancelledDelayedJobNeverRuns() throws {
         let pool = ThreadPoolExecutor(threadCount: 1)
         defer { pool.shutdown() }
-        let order = Log<String>()
+        let order = Recorder<String>()
         let done = Promise<Void>()
         let cancelled = pool.execute(after: .milliseconds(10)) { order.append("cancelled") }
         cancelled.cancel()
@@ -126,7 +117,7 @@ struct ThreadPoolExecutorTests {
         }
         try done.future.get(timeout: patience)
         cancelled.cancel()
-        #expect(order.all == ["kept"])
+        #expect(order.values == ["kept"])
     }
 
     @Test("many cancelled delayed jobs do not keep the pool from running the live ones")
@@ -148,7 +139,7 @@ struct ThreadPoolExecutorTests {
     func queuedWorkRunsAfterShutdown() throws {
         let pool = ThreadPoolExecutor(threadCount: 1)
         let gate = Promise<Void>()
-        let ran = Log<Int>()
+        let ran = Recorder<Int>()
         pool.execute { _ = gate.future.wait(timeout: patience) }
         let futures = (0..<50).map { index in
             Future.async(on: pool) { () -> Int in
@@ -161,7 +152,7 @@ struct ThreadPoolExecutorTests {
         gate.succeed(())
         #expect(pool.awaitTermination(timeout: patience))
         #expect(pool.isTerminated)
-        #expect(Set(ran.all) == Set(0..<50))
+        #expect(Set(ran.values) == Set(0..<50))
         #expect(futures.allSatisfy { $0.isSucceeded })
     }
 
@@ -247,22 +238,22 @@ struct ThreadPoolExecutorTests {
         let pool = ThreadPoolExecutor(threadCount: 1)
         pool.shutdown()
         let promise = Promise<Int>()
-        let seen = Log<UInt>()
+        let seen = Recorder<UInt>()
         promise.future.onSuccess(on: pool) { _ in seen.append(currentThread()) }
         promise.succeed(1)
-        #expect(seen.all == [currentThread()])
+        #expect(seen.values == [currentThread()])
     }
 
     @Test("raw execute after shutdown runs the job on the calling thread at once")
     func rawExecuteAfterShutdownRunsInline() {
         let pool = ThreadPoolExecutor(threadCount: 1)
         pool.shutdown()
-        let seen = Log<String>()
+        let seen = Recorder<String>()
         pool.execute { seen.append("now") }
         pool.execute(after: .seconds(3_600)) { seen.append("early") }
-        #expect(seen.all == ["now", "early"])
+        #expect(seen.values == ["now", "early"])
         #expect(!pool.tryExecute { seen.append("never") })
-        #expect(seen.all == ["now", "early"])
+        #expect(seen.values == ["now", "early"])
     }
 
     @Test("releasing the last reference shuts the pool down after its queued work")

@@ -1,18 +1,19 @@
 import Dispatch
 import Foundation
 import Futures
+import Synchronization
 import Testing
 
 /// Eight threads race completion, callback registration and removal, cancellation, timeouts and
 /// combining on shared promises; afterwards every callback ran exactly once or was removed, no
 /// completion was lost and every future is done.
 ///
-/// 8 threads × 100,000 operations with `FUTURES_STRESS=1` (CI runs that under the thread sanitizer);
+/// 8 threads × 100,000 operations with `FUTURES_FULL=1` (CI runs that under the thread sanitizer);
 /// 8 × 10,000 otherwise, so that `swift test` stays fast.
 @Suite("Stress: eight threads racing on shared futures")
 struct StressTests {
     static let threads = 8
-    static let operationsPerThread = ProcessInfo.processInfo.environment["FUTURES_STRESS"] == "1" ? 100_000 : 10_000
+    static let operationsPerThread = fullSize ? 100_000 : 10_000
     static let operationsPerRound = 1_000
     static let slotsPerRound = 128
 
@@ -102,7 +103,7 @@ struct StressTests {
 
     /// One worker's operations of one round, chosen by a generator seeded with the round and the worker.
     static func play(_ round: StressRound, worker: Int) -> StressLog {
-        var random = SeededGenerator(seed: UInt64(round.index) << 16 | UInt64(worker))
+        var random = SplitMix64(seed: UInt64(round.index) << 16 | UInt64(worker))
         var log = StressLog()
         for operation in 0..<operationsPerRound {
             let slot = random.below(round.promises.count)
@@ -161,7 +162,7 @@ struct StressTests {
         on future: Future<Int>,
         slot: Int,
         round: StressRound,
-        random: inout SeededGenerator,
+        random: inout SplitMix64,
         log: inout StressLog
     ) {
         let kinds: [Observation.Kind] = [.complete, .complete, .success, .failure]
@@ -182,7 +183,7 @@ struct StressTests {
         log.removed.append(nil)
     }
 
-    static func removeEarlierCallback(round: StressRound, random: inout SeededGenerator, log: inout StressLog) {
+    static func removeEarlierCallback(round: StressRound, random: inout SplitMix64, log: inout StressLog) {
         guard !log.tokens.isEmpty else { return }
         let index = random.below(log.tokens.count)
         let future = round.promises[log.observations[index].slot].future
@@ -193,7 +194,7 @@ struct StressTests {
         log.removed[index] = (log.removed[index] ?? false) || removed
     }
 
-    static func combine(round: StressRound, random: inout SeededGenerator, log: inout StressLog) {
+    static func combine(round: StressRound, random: inout SplitMix64, log: inout StressLog) {
         let slots = (0..<(1 + random.below(4))).map { _ in random.below(round.promises.count) }
         let inputs = slots.map { round.promises[$0].future }
         switch random.below(5) {

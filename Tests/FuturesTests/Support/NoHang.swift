@@ -1,4 +1,5 @@
 import Foundation
+import Futures
 
 /// Claims a case makes about what it observed; the failed ones are kept.
 struct Claims: Sendable {
@@ -30,17 +31,15 @@ func withoutHanging<R: Sendable>(limit: Duration = .seconds(60), _ body: @escapi
 }
 
 /// A value handed from one thread to another.
-private final class HandOver<R: Sendable>: @unchecked Sendable {
-    // `value` is accessed only under `lock`.
-    private let lock = NSLock()
-    private var value: R?
+private final class HandOver<R: Sendable>: Sendable {
+    private let value = Locked<R?>(nil)
 
     func put(_ value: R) {
-        lock.withLock { self.value = value }
+        self.value.withLock { $0 = value }
     }
 
     func take() -> R? {
-        lock.withLock { value }
+        value.withLock { $0 }
     }
 }
 

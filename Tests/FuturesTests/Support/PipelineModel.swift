@@ -165,11 +165,11 @@ struct Expected: Equatable {
 /// microsecond offset, so that no cancel or timer ever ties with a completion or with another
 /// cancel or timer: the reference model never has to guess an order.
 struct PipelineGenerator {
-    private var random: SeededGenerator
+    private var random: SplitMix64
     private var offsets: Set<Int> = []
 
     init(seed: UInt64) {
-        random = SeededGenerator(seed: seed)
+        random = SplitMix64(seed: seed)
     }
 
     mutating func make() -> Pipeline {

@@ -1,4 +1,5 @@
 import Foundation
+import Futures
 
 /// An error type the tests throw and match on.
 struct TestError: Error, Equatable {
@@ -10,37 +11,27 @@ struct TestError: Error, Equatable {
 }
 
 /// A thread-safe list that tests append to from callbacks on any thread.
-final class Recorder<Element: Sendable>: @unchecked Sendable {
-    // `items` is accessed only under `lock`.
-    private let lock = NSLock()
-    private var items: [Element] = []
+final class Recorder<Element: Sendable>: Sendable {
+    private let items = Locked<[Element]>([])
 
     func append(_ element: Element) {
-        lock.withLock { items.append(element) }
+        items.withLock { $0.append(element) }
     }
 
     var values: [Element] {
-        lock.withLock { items }
+        items.withLock { $0 }
     }
 }
 
 /// A thread-safe counter.
-final class Counter: @unchecked Sendable {
-    // `count` is accessed only under `lock`.
-    private let lock = NSLock()
-    private var count = 0
+final class Counter: Sendable {
+    private let count = Locked(0)
 
     func increment() {
-        lock.withLock { count += 1 }
+        count.withLock { $0 += 1 }
     }
 
     var value: Int {
-        lock.withLock { count }
+        count.withLock { $0 }
     }
 }
-
-/// Whether the suite runs under a sanitizer, where the longest loops are shortened.
-let underSanitizer = ProcessInfo.processInfo.environment["FUTURES_SANITIZER"] != nil
-
-/// The length of the long chains: a million links, or 100,000 under a sanitizer.
-let longChain = underSanitizer ? 100_000 : 1_000_000

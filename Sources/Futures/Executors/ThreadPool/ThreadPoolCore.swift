@@ -35,8 +35,11 @@ final class ThreadPoolCore: @unchecked Sendable {
     // MARK: - Submitting
 
     /// Queues `job`; returns `false` without queueing it after shutdown.
-    func submit(_ job: @escaping @Sendable () -> Void) -> Bool {
-        let action = lock.withLock { machine.submit(job) }
+    ///
+    /// `cancel`, if given, runs instead of `job` if the pool shuts down cancelling its pending
+    /// work before `job` starts.
+    func submit(_ job: @escaping @Sendable () -> Void, cancel: (@Sendable (CallSite) -> Void)? = nil) -> Bool {
+        let action = lock.withLock { machine.submit(job, cancel: cancel) }
         switch action {
         case .wakeOne: lock.signal(Self.workCondition)
         case .none: break
@@ -76,9 +79,13 @@ final class ThreadPoolCore: @unchecked Sendable {
         lock.withLock { machine.lifecycle == .terminated }
     }
 
-    func shutdown() {
-        if lock.withLock({ machine.shutdown() }) {
-            lock.broadcast(Self.workCondition)
+    /// Shuts the pool down; given a `site`, the queued jobs that can be cancelled are cancelled
+    /// at that site instead of running, on the calling thread, in queue order.
+    func shutdown(cancellingPendingWorkAt site: CallSite? = nil) {
+        let (wake, cancelled) = lock.withLock { machine.shutdown(cancellingPendingWork: site != nil) }
+        if wake { lock.broadcast(Self.workCondition) }
+        if let site {
+            for job in cancelled { job.cancel?(site) }
         }
     }
 

@@ -30,7 +30,7 @@ struct ThreadPoolStateMachine {
     }
 
     private(set) var lifecycle = Lifecycle.running
-    private var ready = JobQueue()
+    private var ready = FIFOQueue<QueuedJob>()
     private var delayed = DelayedJobHeap()
     private var liveThreads: Int
     /// Threads sleeping on the work condition: idle workers and workers blocked in a wait.
@@ -45,9 +45,14 @@ struct ThreadPoolStateMachine {
 
     // MARK: - Events
 
-    mutating func submit(_ job: @escaping @Sendable () -> Void) -> SubmitAction {
+    /// Queues `job`; `cancel`, if given, is what ``shutdown(cancellingPendingWork:)`` calls instead
+    /// of running it (the job of `Future.async` work, which cancels its future).
+    mutating func submit(
+        _ job: @escaping @Sendable () -> Void,
+        cancel: (@Sendable (CallSite) -> Void)? = nil
+    ) -> SubmitAction {
         guard case .running = lifecycle else { return .refused }
-        ready.append(job)
+        ready.append(QueuedJob(run: job, cancel: cancel))
         return wakeOne()
     }
 
@@ -82,7 +87,7 @@ struct ThreadPoolStateMachine {
     ///
     /// A blocked wait (`isHelping`) never exits: the awaited future may still complete.
     mutating func next(now: () -> ContinuousClock.Instant, isHelping: Bool = false) -> NextAction {
-        if let job = ready.popFirst() { return .run(job) }
+        if let job = ready.popFirst() { return .run(job.run) }
         if let earliest = delayed.earliestLiveDeadline {
             let current = now()
             if earliest <= current, let entry = delayed.popFirst() {
@@ -102,11 +107,14 @@ struct ThreadPoolStateMachine {
         if signalledThreads > 0 { signalledThreads -= 1 }
     }
 
-    /// Returns whether threads must be woken: sleeping ones exit if nothing is left.
-    mutating func shutdown() -> Bool {
-        guard case .running = lifecycle else { return false }
+    /// Returns whether threads must be woken (sleeping ones exit if nothing is left) and, when
+    /// `cancellingPendingWork`, the queued jobs that can be cancelled, taken out of the queue: the
+    /// caller cancels and releases them after unlocking.
+    mutating func shutdown(cancellingPendingWork: Bool) -> (wake: Bool, cancelled: [QueuedJob]) {
+        let cancelled = cancellingPendingWork && lifecycle != .terminated ? ready.removeAll { $0.cancel != nil } : []
+        guard case .running = lifecycle else { return (!cancelled.isEmpty, cancelled) }
         lifecycle = .shuttingDown
-        return true
+        return (true, cancelled)
     }
 
     /// Records that a worker exited; returns whether the pool has now terminated.
@@ -120,28 +128,9 @@ struct ThreadPoolStateMachine {
 
 // MARK: - Ready queue
 
-/// A first-in, first-out queue of jobs that reuses its storage.
-struct JobQueue {
-    private var storage: [(@Sendable () -> Void)?] = []
-    private var head = 0
-
-    var isEmpty: Bool { head == storage.count }
-
-    mutating func append(_ job: @escaping @Sendable () -> Void) {
-        storage.append(job)
-    }
-
-    mutating func popFirst() -> (@Sendable () -> Void)? {
-        guard head < storage.count else { return nil }
-        let job = storage[head].take()
-        head += 1
-        if head == storage.count {
-            storage.removeAll(keepingCapacity: storage.count <= 4096)
-            head = 0
-        } else if head >= 4096 && head * 2 >= storage.count {
-            storage.removeFirst(head)
-            head = 0
-        }
-        return job
-    }
+/// A queued job, and what cancels it instead if the pool shuts down cancelling its pending work.
+struct QueuedJob {
+    let run: @Sendable () -> Void
+    /// `nil` for a plain job, which always runs.
+    let cancel: (@Sendable (CallSite) -> Void)?
 }
