@@ -96,5 +96,10 @@ checkpoint.succeed(())
 _ = try? await scan.value
 print("   the work stopped itself: isCancelled = \(scan.isCancelled)")
 
-pool.shutdown()
-print("pool terminated: \(pool.awaitTermination(timeout: .seconds(10)))")
+/// Waits for the pool's threads to exit: blocking, so called from a synchronous function, not
+/// from async code directly.
+func terminate(_ pool: ThreadPoolExecutor) -> Bool {
+    pool.shutdown()
+    return pool.awaitTermination(timeout: .seconds(10))
+}
+print("pool terminated: \(terminate(pool))")

@@ -1,6 +1,7 @@
 // Deterministic testing of a transformation with TestExecutor and virtual time: the pipeline
-// takes its executor as a parameter, the "test" drives it step by step and checks each state.
-// Nothing sleeps; the output is the same on every run.
+// takes its executor as a parameter, the "test" drives it step by step and checks each state,
+// then drives it to its answer with run(until:advancingTime:). Nothing sleeps; the output is the
+// same on every run.
 
 import Futures
 import FuturesTesting
@@ -76,16 +77,32 @@ do {
     check("a late reading is accepted and changes nothing", sensor.succeed("20") && result.isFailed)
 }
 
+print("\n== Driving to the answer, as a test would ==")
+do {
+    let executor = TestExecutor()
+    let sensor = Promise<String>()
+    let result = calibrated(sensor.future, on: executor)
+    do {
+        _ = try executor.run(until: result)
+    } catch let error as FutureError {
+        print("     \(error.message)")
+        check("with no reading, the driver reports at once that the executor went idle", error.code == .wouldDeadlock)
+    }
+    sensor.succeed("20")
+    let value = try executor.run(until: result, advancingTime: true)
+    check("advancing time, run(until:) returns \(value) at \(executor.elapsed)", value == 30.0)
+}
+
 print("\n== The answer does not depend on scheduling ==")
 var answers: Set<String> = []
 for seed in UInt64(1)...20 {
     let executor = TestExecutor(seed: seed)
     let pair = calibrated(.succeeded("2"), on: executor).and(calibrated(.succeeded("4"), on: executor))
-    executor.advance(by: .seconds(1))
-    switch pair.result {
-    case .success(let (first, second))?: answers.insert("\(first) and \(second)")
-    case .failure(let error)?: answers.insert("error: \(error)")
-    case nil: answers.insert("pending")
+    do {
+        let (first, second) = try executor.run(until: pair, advancingTime: true)
+        answers.insert("\(first) and \(second)")
+    } catch {
+        answers.insert("error: \(error)")
     }
 }
 check("20 seeds, one answer: \(answers.sorted())", answers.count == 1)

@@ -25,6 +25,9 @@ final class ThreadContext {
     /// The `Future.async` futures whose work is running on this thread, innermost last (see
     /// `RunningWork`).
     var runningWork: [ObjectIdentifier] = []
+    /// The multi-callback deliveries running on this thread, innermost last, with the callbacks
+    /// each has not started yet: a blocking wait inside one callback may run its later siblings.
+    @usableFromInline @exclusivity(unchecked) var siblings: [SiblingRun] = []
     /// Executors whose jobs this thread may run while it blocks on a future.
     var waitHelpers: [WeakWaitHelper] = []
     /// The callback tokens this thread may hand out: `nextToken..<tokenLimit`.
@@ -95,6 +98,21 @@ final class ThreadContext {
             item()
         }
         depth = 0
+    }
+}
+
+/// The callbacks of one completion that have not started yet, run in order by whoever gets to
+/// them first: the delivery's own loop, or a blocking wait nested in one of them.
+@usableFromInline
+struct SiblingRun {
+    @usableFromInline let count: Int
+    @usableFromInline var next = 0
+    @usableFromInline let run: (Int) -> Void
+
+    @inlinable
+    init(count: Int, run: @escaping (Int) -> Void) {
+        self.count = count
+        self.run = run
     }
 }
 

@@ -16,15 +16,49 @@ enum Trampoline {
         let context = ThreadContext.current
         context.assertNoStripeHeld()
         if context.depth >= maxDepth {
-            context.push { callbacks.runAll(outcome, from: source) }
+            context.push { runAll(callbacks, outcome, from: source, in: ThreadContext.current) }
             return
         }
         context.depth += 1
-        callbacks.runAll(outcome, from: source)
+        runAll(callbacks, outcome, from: source, in: context)
         context.depth -= 1
         if context.depth == 0, context.hasQueuedWork {
             context.drain()
         }
+    }
+
+    /// Runs the callbacks of one completion; two or more run through a ``SiblingRun``, so that a
+    /// blocking wait inside one of them can run the later ones.
+    @inlinable
+    static func runAll<Value>(
+        _ callbacks: CallbackList<Value>,
+        _ outcome: Outcome<Value>,
+        from source: Future<Value>,
+        in context: ThreadContext
+    ) {
+        guard let slot = callbacks.slot else { return }
+        guard slot.token == Callback<Value>.overflowToken else {
+            slot.run(outcome, from: source)
+            return
+        }
+        runSiblings(slot.target(as: OverflowCallbacks<Value>.self).entries, outcome, from: source, in: context)
+    }
+
+    @usableFromInline
+    static func runSiblings<Value>(
+        _ entries: [Callback<Value>],
+        _ outcome: Outcome<Value>,
+        from source: Future<Value>,
+        in context: ThreadContext
+    ) {
+        let level = context.siblings.count
+        context.siblings.append(SiblingRun(count: entries.count) { entries[$0].run(outcome, from: source) })
+        while context.siblings[level].next < context.siblings[level].count {
+            let index = context.siblings[level].next
+            context.siblings[level].next += 1
+            context.siblings[level].run(index)
+        }
+        context.siblings.removeLast()
     }
 
     /// Runs `job` now and then everything it queues, or queues it if callbacks run here already.
@@ -59,15 +93,25 @@ enum Trampoline {
         context.drain()
     }
 
-    /// Runs queued work of this thread until `isDone` holds or nothing is queued.
+    /// Runs work of this thread that waits behind the running callback until `isDone` holds or
+    /// none is left: the later callbacks of the completions being delivered, innermost first, then
+    /// the queued work.
     ///
     /// Called by blocking waits made from inside a callback, whose future may be completed by
     /// work queued behind the callback on this very thread.
     static func runQueuedWork(until isDone: () -> Bool) {
         let context = ThreadContext.current
         guard context.depth > 0 else { return }
-        while !isDone(), let next = context.pop() {
-            next()
+        while !isDone() {
+            if let level = context.siblings.lastIndex(where: { $0.next < $0.count }) {
+                let index = context.siblings[level].next
+                context.siblings[level].next += 1
+                context.siblings[level].run(index)
+            } else if let next = context.pop() {
+                next()
+            } else {
+                return
+            }
         }
     }
 }

@@ -95,7 +95,7 @@ extension Future {
         let record = WorkRecord(taskID: TaskIDs.next())
         let future = Future(site: site, work: record)
         let accepted = executor.tryExecute(
-            { future.run(work, record: record) },
+            WorkInFlight.tracking({ future.run(work, record: record) }, on: executor),
             cancellingWith: { site in _ = future.requestCancel(at: site) }
         )
         if !accepted {

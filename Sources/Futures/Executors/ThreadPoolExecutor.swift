@@ -249,6 +249,7 @@ public final class ThreadPoolExecutor: SchedulingExecutor, Sendable {
     ///
     /// - Parameter timeout: How long to wait at most; `nil` waits as long as it takes.
     /// - Returns: Whether the pool has terminated.
+    @available(*, noasync, message: "Call awaitTermination from a thread that may block, not from async code.")
     @discardableResult
     public func awaitTermination(timeout: Duration? = nil) -> Bool {
         if core.isCurrentThreadAWorker { return core.isTerminated }

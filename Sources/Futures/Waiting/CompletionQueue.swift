@@ -75,6 +75,7 @@ public final class CompletionQueue<T: Sendable>: Sendable {
     ///   negative duration only polls: it takes a future that is ready, or returns `nil`.
     /// - Returns: A completed future, or `nil` if nothing is left, the timeout passed, or waiting
     ///   could never end.
+    @available(*, noasync, message: "Iterate asCompleted(_:) with for await in async code.")
     public func get(timeout: Duration? = nil) -> Future<T>? {
         buffer.take(until: timeout.map { ContinuousClock.now + $0 })
     }
@@ -94,6 +95,7 @@ public final class CompletionQueue<T: Sendable>: Sendable {
     ///   in has been taken.
     /// - Returns: The futures taken, in the order they completed (those that were already done when
     ///   put in, in the order they were put in).
+    @available(*, noasync, message: "Iterate asCompleted(_:) with for await in async code.")
     public func getAll(timeout: Duration? = nil) -> [Future<T>] {
         let deadline = timeout.map { ContinuousClock.now + $0 }
         var taken: [Future<T>] = []

@@ -24,6 +24,9 @@
 /// - Throws: The error of the first failed input reached; ``FutureError/Code/timedOut`` if the
 ///   deadline passes before an input completes; ``FutureError/Code/wouldDeadlock`` if waiting could
 ///   never end.
+@available(
+    *, noasync, message: "Await combineFutures(_:).value in async code, or use TestExecutor.run(until:) in tests."
+)
 public func collectFutures<T: Sendable>(_ futures: some Sequence<Future<T>>, timeout: Duration? = nil) throws -> [T] {
     let deadline = timeout.map { ContinuousClock.now + $0 }
     var values: [T] = []
@@ -97,6 +100,7 @@ public enum WaitCondition: Sendable, Hashable {
 ///   - timeout: How long to wait at most; `nil` waits as long as it takes. Zero or a negative
 ///     duration returns at once.
 /// - Returns: The done inputs and the pending inputs, each in input order.
+@available(*, noasync, message: "Await combineResults(_:).value or iterate asCompleted(_:) in async code.")
 public func waitFutures<T: Sendable>(
     _ futures: some Sequence<Future<T>>,
     until condition: WaitCondition = .allCompleted,

@@ -365,11 +365,8 @@ struct LeakTests {
 
     // MARK: - Test executors
 
-    @Test(
-        "a test executor released with a stage's job still queued releases the job and its captures",
-        .bug(id: "reliability-4", "A future whose stage job its executor discarded stays pending while it is held")
-    )
-    func testExecutorReleasedWithQueuedStage() {
+    @Test("a test executor released with a stage's job still queued releases the job and fails the stage at once")
+    func testExecutorReleasedWithQueuedStage() throws {
         let refs = WeakRefs()
         var result: Future<Int>?
         do {
@@ -382,17 +379,13 @@ struct LeakTests {
             refs.add(executor, capture)
         }
         #expect(refs.alive == 0)
-        withKnownIssue(
-            "nothing completes the stage's future once its job is gone; a blocking get() on it never returns"
-        ) {
-            #expect((result?.error as? FutureError)?.code == .abandoned)
-        }
+        let error = try #require(result?.error as? FutureError)
+        #expect(error.code == .abandoned)
+        #expect(error.message.contains("TestExecutor created at FuturesTests/LeakTests.swift:"))
+        #expect(error.message.contains("released with 1 job queued"))
     }
 
-    @Test(
-        "a test executor released with a job queued for a pipeline of several stages on it releases them all",
-        .bug(id: "reliability-2", "A queued job's pipeline holds the executor, and the executor holds the job")
-    )
+    @Test("a test executor released with a job queued for a pipeline of several stages on it releases them all")
     func testExecutorReleasedWithQueuedPipeline() {
         let refs = WeakRefs()
         do {
@@ -404,9 +397,7 @@ struct LeakTests {
             }
             refs.add(executor, capture, result)
         }
-        withKnownIssue("executor → queued job → first stage's future → second stage → executor is a cycle") {
-            #expect(refs.alive == 0)
-        }
+        #expect(refs.alive == 0)
     }
 
     @Test(

@@ -139,16 +139,19 @@ struct ReleasedPendingFutureTests {
 
     @Test("a stage whose job an executor dropped fails everything downstream with .abandoned")
     func droppedJobAbandonsChain() throws {
-        // The executor drops the first map's job at once: only this variable holds its future.
-        var first: Future<Int>? = Future.succeeded(1).map(on: DroppingExecutor()) { $0 }
-        var last = first!.map { $0 + 1 }
+        // The executor drops the first map's job at once; its source is still pending when the
+        // chain is built, so the drop happens when the promise completes.
+        let source = Promise<Int>()
+        let first = source.future.map(on: DroppingExecutor()) { $0 }
+        var last = first.map { $0 + 1 }
         for _ in 0..<(longChain / 10) {
             last = last.map { $0 + 1 }
         }
         #expect(last.isPending)
-        first = nil
+        source.succeed(1)
         let error = try #require(last.error as? FutureError)
         #expect(error.code == .abandoned)
+        #expect(error.message.contains("DroppingExecutor"), "the message names the executor that dropped the job")
         let frames = try #require(last.traceback?.frames)
         #expect(frames.first?.operation == "map")
         #expect(frames.first?.role == .raised)

@@ -285,13 +285,14 @@ enum DeadlockCase: String, CaseIterable, Sendable, CustomTestStringConvertible {
         var claims = Claims()
         switch self {
         case .testExecutorThread:
-            // Nothing this thread's test executor could run would complete the promise.
+            // A stage of a test executor that nothing drives.
             let executor = TestExecutor()
             let promise = Promise<Int>()
+            let stage = promise.future.map(on: executor) { $0 }
             claims.expect(
                 answersAtOnce {
                     do {
-                        _ = try promise.future.get()
+                        _ = try stage.get()
                     } catch {
                         claims.expect((error as? FutureError)?.code == .wouldDeadlock, "wouldDeadlock, not \(error)")
                     }

@@ -208,17 +208,15 @@ struct TestExecutorTests {
 
     // MARK: - Blocking waits
 
-    @Test("a blocking get on the test thread runs ready jobs, and fails with wouldDeadlock when none is left")
+    @Test("a blocking get inside a job runs ready jobs, and fails with wouldDeadlock when none is left")
     func blockingGet() throws {
         let executor = TestExecutor()
         let doubled = Future.succeeded(21).map(on: executor) { $0 * 2 }
-        #expect(try doubled.get() == 42)
+        #expect(try executor.insideAJob { try doubled.get() } == 42)
         let late = Future.succeeded(1, after: .seconds(1), on: executor)
-        #expect {
-            try late.get()
-        } throws: { error in
-            (error as? FutureError)?.code == .wouldDeadlock
-        }
+        let error = #expect(throws: FutureError.self) { try executor.insideAJob { try late.get() } }
+        #expect(error?.code == .wouldDeadlock)
+        #expect(error?.message.contains("next timer is due at 1.0 seconds") == true)
         #expect(late.isPending)
     }
 }
@@ -238,12 +236,16 @@ private final class Log: @unchecked Sendable {
 private final class Token: Sendable {
     func touch() {}
 
-    @Test("a blocking wait with a timeout on the test thread, for a future no job completes, waits for real")
-    func blockingWaitWithTimeoutFallsBack() {
+    @Test("a blocking wait with a timeout inside a job, for a future nothing can complete, fails at once")
+    func blockingWaitWithTimeoutFailsAtOnce() throws {
         let executor = TestExecutor()
         let unrelated = Promise<Int>()
-        let error = #expect(throws: FutureError.self) { try unrelated.future.get(timeout: .milliseconds(10)) }
-        #expect(error?.code == .timedOut)
+        let start = ContinuousClock.now
+        let error = #expect(throws: FutureError.self) {
+            try executor.insideAJob { try unrelated.future.get(timeout: .seconds(30)) }
+        }
+        #expect(error?.code == .wouldDeadlock)
+        #expect(ContinuousClock.now - start < .seconds(10))
         #expect(executor.pendingCount == 0)
         unrelated.succeed(0)
     }

@@ -148,7 +148,7 @@ struct FutureTimeoutTests {
     }
 
     @Test("on a DispatchQueue the timer fires in real time", .timeLimit(.minutes(1)))
-    func dispatchQueueSmoke() async throws {
+    func dispatchQueueSmoke() throws {
         let queue = DispatchQueue(label: "timeout-smoke")
         let promise = Promise<Int>()
         let result = promise.future.timeout(after: .milliseconds(20), on: queue)
@@ -163,7 +163,7 @@ struct FutureTimeoutTests {
 
     @Test(
         "races between the timer and the source on real threads end in one consistent outcome", .timeLimit(.minutes(1)))
-    func realThreadRaces() async {
+    func realThreadRaces() {
         let timers = DispatchQueue(label: "timeout-race-timers")
         let completers = DispatchQueue(label: "timeout-race-completers", attributes: .concurrent)
         let promises = (0..<2_000).map { _ in Promise<Int>() }
@@ -289,7 +289,7 @@ struct FutureDelayTests {
     }
 
     @Test("on a DispatchQueue the outcome arrives after a real delay", .timeLimit(.minutes(1)))
-    func dispatchQueueSmoke() async throws {
+    func dispatchQueueSmoke() throws {
         let queue = DispatchQueue(label: "delay-smoke")
         let clock = ContinuousClock()
         let start = clock.now

@@ -269,7 +269,7 @@ struct RetryTests {
     // MARK: - Scale and real executors
 
     @Test("on a DispatchQueue a retry waits in real time and succeeds", .timeLimit(.minutes(1)))
-    func dispatchQueueSmoke() async throws {
+    func dispatchQueueSmoke() throws {
         let queue = DispatchQueue(label: "retry-smoke")
         let calls = Counter()
         let result = retry(attempts: 3, backoff: .constant(.milliseconds(5)), on: queue) {

@@ -15,7 +15,7 @@ struct AsCompletedTests {
         for index in [2, 0, 1] { promises[index].succeed(index) }
         var values: [Int] = []
         while let done = try await iterator.next() {
-            values.append(try done.get())
+            values.append(try await done.value)
         }
         #expect(values == [10, 11, 2, 0, 1])
         #expect(try await iterator.next() == nil, "the sequence stays finished")
@@ -37,7 +37,7 @@ struct AsCompletedTests {
         let iterating = Task {
             var values: [Int] = []
             while let done = try await iterator.next() {
-                values.append((try? done.get()) ?? -1)
+                values.append((try? await done.value) ?? -1)
             }
             return values
         }
@@ -72,7 +72,7 @@ struct AsCompletedTests {
         var iterator = asCompleted(promises.map(\.future)).makeAsyncIterator()
         for index in order { promises[index].succeed(index) }
         var values: [Int] = []
-        while let done = try await iterator.next() { values.append(try done.get()) }
+        while let done = try await iterator.next() { values.append(try await done.value) }
         #expect(values == order)
     }
 
@@ -81,9 +81,9 @@ struct AsCompletedTests {
     func independentPasses() async throws {
         let sequence = asCompleted([Future.succeeded(1), Future.succeeded(2)])
         var first: [Int] = []
-        for await done in sequence { first.append(try done.get()) }
+        for await done in sequence { first.append(try await done.value) }
         var second: [Int] = []
-        for await done in sequence { second.append(try done.get()) }
+        for await done in sequence { second.append(try await done.value) }
         #expect(first == [1, 2] && second == [1, 2])
     }
 

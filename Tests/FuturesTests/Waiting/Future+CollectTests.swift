@@ -11,7 +11,7 @@ struct FutureCollectTests {
     func collectValues() throws {
         let executor = TestExecutor(seed: 7)
         let inputs = SeededInputs.make(count: 5, failing: [], on: executor)
-        #expect(try collectFutures(inputs) == [0, 1, 2, 3, 4])
+        #expect(try executor.insideAJob { try collectFutures(inputs) } == [0, 1, 2, 3, 4])
         #expect(try collectFutures(inputs, timeout: .zero) == [0, 1, 2, 3, 4])
     }
 
@@ -25,7 +25,7 @@ struct FutureCollectTests {
     func collectSameFutureTwice() throws {
         let executor = TestExecutor()
         let input = SeededInputs.make(5, index: 0, failing: [], on: executor)
-        #expect(try collectFutures([input, Future.succeeded(6), input]) == [5, 6, 5])
+        #expect(try executor.insideAJob { try collectFutures([input, Future.succeeded(6), input]) } == [5, 6, 5])
     }
 
     @Test("collectFutures throws the first failure it reaches without waiting for later inputs")
@@ -42,7 +42,9 @@ struct FutureCollectTests {
         let executor = TestExecutor()
         let first = SeededInputs.make(0, index: 0, failing: [0], on: executor)
         #expect(first.isPending)
-        #expect(throws: TestError(0)) { try collectFutures([first, Future.failed(TestError(1))]) }
+        #expect(throws: TestError(0)) {
+            try executor.insideAJob { try collectFutures([first, Future.failed(TestError(1))]) }
+        }
     }
 
     @Test("with a zero or negative timeout collectFutures only takes inputs already done", arguments: [0, -5])
@@ -60,23 +62,22 @@ struct FutureCollectTests {
     @Test("collectFutures throws timedOut once the shared deadline passes")
     func collectTimesOut() {
         let pending = Promise<Int>()
-        let code: FutureError.Code? = onFreshThread {
-            do {
-                _ = try collectFutures([Future.succeeded(0), pending.future], timeout: .milliseconds(20))
-                return nil
-            } catch {
-                return (error as? FutureError)?.code
-            }
+        let code: FutureError.Code?
+        do {
+            _ = try collectFutures([Future.succeeded(0), pending.future], timeout: .milliseconds(20))
+            code = nil
+        } catch {
+            code = (error as? FutureError)?.code
         }
         #expect(code == .timedOut)
         pending.succeed(1)
     }
 
-    @Test("collectFutures on the thread driving a test executor throws wouldDeadlock when nothing can run")
+    @Test("collectFutures inside a test executor's job throws wouldDeadlock when nothing can run")
     func collectWouldDeadlock() {
         let executor = TestExecutor()
         let never = Promise<Int>()
-        let error = #expect(throws: FutureError.self) { try collectFutures([never.future]) }
+        let error = #expect(throws: FutureError.self) { try executor.insideAJob { try collectFutures([never.future]) } }
         #expect(error?.code == .wouldDeadlock)
         #expect(executor.pendingCount == 0)
         never.succeed(0)
@@ -90,7 +91,7 @@ struct FutureCollectTests {
             queue.async { promise.succeed(value * 2) }
             return promise.future
         }
-        let values = try onFreshThread { Result { try collectFutures(inputs, timeout: .seconds(30)) } }.get()
+        let values = try collectFutures(inputs, timeout: .seconds(30))
         #expect(values == (0..<200).map { $0 * 2 })
     }
 
@@ -106,7 +107,7 @@ struct FutureCollectTests {
     func waitAllCompleted() {
         let executor = TestExecutor(seed: 3)
         let inputs = SeededInputs.make(count: 4, failing: [2], on: executor)
-        let (done, pending) = waitFutures(inputs)
+        let (done, pending) = executor.insideAJob { waitFutures(inputs) }
         #expect(done.count == 4)
         #expect(zip(done, inputs).allSatisfy { $0 === $1 })
         #expect(pending.isEmpty)
@@ -116,7 +117,7 @@ struct FutureCollectTests {
     func waitFirstCompleted() {
         let executor = TestExecutor()
         let inputs = SeededInputs.make(count: 3, failing: [], on: executor)
-        let (done, pending) = waitFutures(inputs, until: .firstCompleted)
+        let (done, pending) = executor.insideAJob { waitFutures(inputs, until: .firstCompleted) }
         #expect(done.count == 1 && done[0] === inputs[0])
         #expect(pending.count == 2 && pending[0] === inputs[1] && pending[1] === inputs[2])
         #expect(executor.runUntilIdle() == 2)
@@ -126,7 +127,7 @@ struct FutureCollectTests {
     func waitFirstFailure() {
         let executor = TestExecutor()
         let inputs = SeededInputs.make(count: 4, failing: [1], on: executor)
-        let (done, pending) = waitFutures(inputs, until: .firstFailure)
+        let (done, pending) = executor.insideAJob { waitFutures(inputs, until: .firstFailure) }
         #expect(done.count == 2 && done[0] === inputs[0] && done[1] === inputs[1])
         #expect(pending.count == 2)
         executor.runUntilIdle()
@@ -138,7 +139,7 @@ struct FutureCollectTests {
         let cancelled = Promise<Int>()
         cancelled.future.cancel()
         let inputs = [cancelled.future] + SeededInputs.make(count: 2, failing: [], on: executor)
-        let (done, pending) = waitFutures(inputs, until: .firstFailure)
+        let (done, pending) = executor.insideAJob { waitFutures(inputs, until: .firstFailure) }
         #expect(done.count == 3)
         #expect(pending.isEmpty)
     }
@@ -159,19 +160,17 @@ struct FutureCollectTests {
     func waitTimesOut() {
         let never = Promise<Int>()
         let finished = Future.succeeded(0)
-        let (doneCount, pendingCount) = onFreshThread {
-            let partition = waitFutures([never.future, finished], timeout: .milliseconds(20))
-            return (partition.done.count, partition.pending.count)
-        }
+        let partition = waitFutures([never.future, finished], timeout: .milliseconds(20))
+        let (doneCount, pendingCount) = (partition.done.count, partition.pending.count)
         #expect(doneCount == 1 && pendingCount == 1)
         never.succeed(1)
     }
 
-    @Test("waitFutures on the thread driving a test executor returns at once when nothing can run")
+    @Test("waitFutures inside a test executor's job returns at once when nothing can run")
     func waitWouldDeadlock() {
         let executor = TestExecutor()
         let never = Promise<Int>()
-        let (done, pending) = waitFutures([never.future, Future.succeeded(1)])
+        let (done, pending) = executor.insideAJob { waitFutures([never.future, Future.succeeded(1)]) }
         #expect(done.count == 1 && pending.count == 1)
         #expect(executor.pendingCount == 0)
         never.succeed(0)
@@ -185,7 +184,7 @@ struct FutureCollectTests {
             queue.async { promise.succeed(value) }
             return promise.future
         }
-        let pendingCount = onFreshThread { waitFutures(inputs, timeout: .seconds(30)).pending.count }
+        let pendingCount = waitFutures(inputs, timeout: .seconds(30)).pending.count
         #expect(pendingCount == 0)
         #expect(inputs.allSatisfy { $0.isDone })
     }
