@@ -82,12 +82,47 @@ public func retry<T: Sendable>(
         operation: operation
     )
     result.register(ClosureCallback { [weak retrier] _ in retrier?.resultCompleted() })
-    if !executor.tryExecute({ retrier.startAttempt() }) {
+    let slot = AttemptSlot(retrier, attempt: 1)
+    if !executor.tryExecute({ slot.take()?.startAttempt() }) {
+        slot.clear()
         result.fail(
             raising: FutureError(code: .executorShutdown, message: "the executor of this retry has shut down")
         )
     }
     return result
+}
+
+/// What a job of a retry holds instead of the retry itself.
+///
+/// The job takes the retry when it runs; the retry empties the slot when it no longer needs the
+/// job (its result completed). If the executor releases the job while the slot still holds the
+/// retry, the job was dropped without running: the retry's result fails with
+/// ``FutureError/Code/abandoned`` instead of staying pending.
+private final class AttemptSlot<T: Sendable, E: SchedulingExecutor>: Sendable {
+    private let retrier: Locked<Retrier<T, E>?>
+    private let attempt: Int
+
+    init(_ retrier: Retrier<T, E>, attempt: Int) {
+        self.retrier = Locked(retrier)
+        self.attempt = attempt
+    }
+
+    /// The retry, once: for the job that runs, or for the caller that empties the slot.
+    func take() -> Retrier<T, E>? {
+        retrier.withLock { retrier in
+            defer { retrier = nil }
+            return retrier
+        }
+    }
+
+    /// Empties the slot; the retry is released after the lock.
+    func clear() {
+        _ = take()
+    }
+
+    deinit {
+        take()?.jobDropped(attempt: attempt)
+    }
 }
 
 // MARK: - Machinery
@@ -105,16 +140,19 @@ private final class Retrier<T: Sendable, E: SchedulingExecutor>: Sendable {
         var currentRegistration: Registration?
         /// The wait before the next attempt, so that cancelling the result can cancel it.
         var timer: ScheduledJob?
-        /// What the waiting job holds instead of the retrier: emptied when the result completes,
-        /// so that a cancelled wait that its executor keeps until the deadline keeps nothing alive.
-        var timerSlot: Locked<Retrier?>?
+        /// What the waiting job holds instead of the retrier, emptied when the result completes.
+        ///
+        /// So a cancelled wait that its executor keeps until the deadline keeps nothing alive. Held
+        /// weakly: only the job keeps it, so an executor that drops the job frees it.
+        weak var timerSlot: AttemptSlot<T, E>?
         var isFinished = false
     }
 
     private let result: Future<T>
     private let attempts: Int
     private let backoff: Backoff
-    private let executor: E
+    /// Held weakly when it is a test executor, which holds the jobs that refer back to this retry.
+    private let executor: ExecutorReference
     private let shouldRetry: @Sendable (any Error) -> Bool
     private let operation: @Sendable () -> Future<T>
     private let state = Locked(State())
@@ -130,7 +168,7 @@ private final class Retrier<T: Sendable, E: SchedulingExecutor>: Sendable {
         self.result = result
         self.attempts = attempts
         self.backoff = backoff
-        self.executor = executor
+        self.executor = ExecutorReference(executor)
         self.shouldRetry = shouldRetry
         self.operation = operation
     }
@@ -138,7 +176,7 @@ private final class Retrier<T: Sendable, E: SchedulingExecutor>: Sendable {
     /// Runs on the executor: calls `operation` and watches the future it returns.
     func startAttempt() {
         // The wait that led here is over: its handle and slot are dropped after unlocking.
-        let (number, wait, slot): (Int?, ScheduledJob?, Locked<Retrier?>?) = state.withLock { state in
+        let (number, wait, slot): (Int?, ScheduledJob?, AttemptSlot<T, E>?) = state.withLock { state in
             defer {
                 state.timer = nil
                 state.timerSlot = nil
@@ -190,17 +228,20 @@ private final class Retrier<T: Sendable, E: SchedulingExecutor>: Sendable {
                 )
                 return
             }
-            let slot = Locked<Retrier?>(self)
-            let wait = max(backoff.delay(afterFailure: number), .zero)
-            let job = executor.tryExecute(after: wait) {
-                let retrier = slot.withLock { retrier in
-                    defer { retrier = nil }
-                    return retrier
-                }
-                retrier?.startAttempt()
+            guard let executor = executor.executor as? E else {
+                result.fail(
+                    raising: FutureError(
+                        code: .abandoned,
+                        message: "\(executor.describeRelease()), so attempt \(number + 1) of \(attempts) never ran"
+                    )
+                )
+                return
             }
+            let slot = AttemptSlot(self, attempt: number + 1)
+            let wait = max(backoff.delay(afterFailure: number), .zero)
+            let job = executor.tryExecute(after: wait) { slot.take()?.startAttempt() }
             guard let job else {
-                slot.withLock { $0 = nil }
+                slot.clear()
                 result.fail(
                     raising: FutureError(
                         code: .executorShutdown,
@@ -217,10 +258,21 @@ private final class Retrier<T: Sendable, E: SchedulingExecutor>: Sendable {
                 return false
             }
             if cancelNow {
-                slot.withLock { $0 = nil }
+                slot.clear()
                 job.cancel()
             }
         }
+    }
+
+    /// The executor released the job of `attempt` without running it: fail the result rather than
+    /// leave it pending.
+    func jobDropped(attempt: Int) {
+        let reason =
+            executor.isHeldWeakly
+            ? "\(executor.describeRelease()), so attempt \(attempt) of \(attempts) never ran"
+            : "the executor of this retry (\(executor.typeName)) released the job of attempt \(attempt) of "
+                + "\(attempts) without running it"
+        result.fail(raising: FutureError(code: .abandoned, message: reason))
     }
 
     /// The result completed, by an attempt or by being cancelled: stop everything still going and
@@ -230,7 +282,7 @@ private final class Retrier<T: Sendable, E: SchedulingExecutor>: Sendable {
             defer { state = State(isFinished: true) }
             return state
         }
-        taken.timerSlot?.withLock { $0 = nil }
+        taken.timerSlot?.clear()
         taken.timer?.cancel()
         taken.currentRegistration?.cancel()
         taken.current?.cancel()

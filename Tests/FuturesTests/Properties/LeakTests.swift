@@ -417,9 +417,24 @@ struct LeakTests {
             #expect(executor.pendingCount == 1)
             refs.add(executor, capture, result)
         }
-        withKnownIssue("executor → backoff job → retry state → executor is a cycle") {
-            #expect(refs.alive == 0)
+        #expect(refs.alive == 0)
+    }
+
+    @Test("a retry whose test executor is released during its backoff fails with .abandoned, naming the executor")
+    func heldRetryFailsWhenItsExecutorIsReleased() throws {
+        let result: Future<Int>
+        do {
+            let executor = TestExecutor()
+            result = retry(attempts: 3, backoff: .constant(.seconds(3600)), on: executor) {
+                Future<Int>.failed(TestError(5))
+            }
+            executor.runUntilIdle()
+            #expect(result.isPending)
         }
+        let error = try #require(result.error as? FutureError)
+        #expect(error.code == .abandoned)
+        #expect(error.message.contains("TestExecutor"))
+        #expect(error.message.contains("attempt 2 of 3"))
     }
 
     @Test(
