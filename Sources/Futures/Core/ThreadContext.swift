@@ -104,15 +104,26 @@ final class ThreadContext {
 /// The callbacks of one completion that have not started yet, run in order by whoever gets to
 /// them first: the delivery's own loop, or a blocking wait nested in one of them.
 @usableFromInline
-struct SiblingRun {
+final class SiblingRun {
     @usableFromInline let count: Int
-    @usableFromInline var next = 0
+    // Only this thread touches it, so exclusivity needs no dynamic checks.
+    @usableFromInline @exclusivity(unchecked) var next = 0
     @usableFromInline let run: (Int) -> Void
 
     @inlinable
     init(count: Int, run: @escaping (Int) -> Void) {
         self.count = count
         self.run = run
+    }
+
+    /// Runs the next callback that has not started; `false` if none is left.
+    @inlinable
+    func runNext() -> Bool {
+        let index = next
+        guard index < count else { return false }
+        next = index + 1
+        run(index)
+        return true
     }
 }
 

@@ -44,20 +44,18 @@ enum Trampoline {
         runSiblings(slot.target(as: OverflowCallbacks<Value>.self).entries, outcome, from: source, in: context)
     }
 
-    @usableFromInline
+    @inlinable
     static func runSiblings<Value>(
         _ entries: [Callback<Value>],
         _ outcome: Outcome<Value>,
         from source: Future<Value>,
         in context: ThreadContext
     ) {
-        let level = context.siblings.count
-        context.siblings.append(SiblingRun(count: entries.count) { entries[$0].run(outcome, from: source) })
-        while context.siblings[level].next < context.siblings[level].count {
-            let index = context.siblings[level].next
-            context.siblings[level].next += 1
-            context.siblings[level].run(index)
+        let run = SiblingRun(count: entries.count) { index in
+            entries.withUnsafeBufferPointer { $0[index].run(outcome, from: source) }
         }
+        context.siblings.append(run)
+        while run.runNext() {}
         context.siblings.removeLast()
     }
 
@@ -103,10 +101,8 @@ enum Trampoline {
         let context = ThreadContext.current
         guard context.depth > 0 else { return }
         while !isDone() {
-            if let level = context.siblings.lastIndex(where: { $0.next < $0.count }) {
-                let index = context.siblings[level].next
-                context.siblings[level].next += 1
-                context.siblings[level].run(index)
+            if let run = context.siblings.last(where: { $0.next < $0.count }) {
+                _ = run.runNext()
             } else if let next = context.pop() {
                 next()
             } else {
