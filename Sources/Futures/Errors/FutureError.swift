@@ -148,3 +148,19 @@ public struct FutureError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+// MARK: - Messages shared by operators
+
+extension FutureError {
+    /// The `.timedOut` error of a wait or a timeout of `duration`; a zero or negative duration says
+    /// that nothing was waited for.
+    static func timedOut(after duration: Duration) -> FutureError {
+        guard duration > .zero else {
+            return FutureError(
+                code: .timedOut,
+                message: "the timeout was \(duration), so the future timed out at once without waiting"
+            )
+        }
+        return FutureError(code: .timedOut, message: "the future did not complete within \(duration)")
+    }
+}

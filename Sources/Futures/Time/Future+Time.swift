@@ -63,7 +63,7 @@ extension Future {
         let cancelSite = CallSite(.cancel, fileID, line, function)
         guard duration > .zero else {
             _ = requestCancel(at: cancelSite)
-            next.fail(raising: Self.timedOut(after: duration))
+            next.fail(raising: FutureError.timedOut(after: duration))
             return next
         }
         let timer = TimerSlot(target: next)
@@ -72,7 +72,7 @@ extension Future {
             // source is cancelled before anyone can see the timeout.
             guard let next = timer.takeTarget() else { return }
             _ = self?.requestCancel(at: cancelSite)
-            next.fail(raising: Self.timedOut(after: duration))
+            next.fail(raising: FutureError.timedOut(after: duration))
         }
         guard let job else {
             next.fail(raising: shutDown("refused the timer of this timeout; the source was left alone"))
@@ -83,15 +83,6 @@ extension Future {
         return next
     }
 
-    private static func timedOut(after duration: Duration) -> FutureError {
-        guard duration > .zero else {
-            return FutureError(
-                code: .timedOut,
-                message: "the timeout was \(duration), so the future timed out at once without waiting"
-            )
-        }
-        return FutureError(code: .timedOut, message: "the future did not complete within \(duration)")
-    }
 }
 
 /// The error of a timer-based operator whose executor refused its job.

@@ -26,7 +26,7 @@ extension Future {
         case .satisfied, .notHandled:
             return doneOutcome?.error
         case .timedOut:
-            throw FutureError(code: .timedOut, message: "the future did not complete within \(timeout ?? .zero)")
+            throw FutureError.timedOut(after: timeout ?? .zero)
         case .wouldDeadlock:
             throw FutureError(code: .wouldDeadlock)
         }

@@ -42,7 +42,7 @@ extension Future {
             }
             return try outcome.get()
         case .timedOut:
-            throw FutureError(code: .timedOut, message: "the future did not complete within \(timeout ?? .zero)")
+            throw FutureError.timedOut(after: timeout ?? .zero)
         case .wouldDeadlock:
             throw FutureError(code: .wouldDeadlock, message: reason ?? "waiting here could never end")
         }

@@ -65,4 +65,18 @@ struct FutureErrorMessageTests {
         )
         pending.succeed(2)
     }
+
+    @Test("get and error(timeout:) with a zero or negative timeout say they did not wait", arguments: [0, -1])
+    func blockingWaitNonPositiveTimeout(seconds: Int) throws {
+        let pending = Promise<Int>()
+        let expected = "the timeout was \(Duration.seconds(seconds)), so the future timed out at once without waiting"
+        let fromGet = try #require(
+            #expect(throws: FutureError.self) { try pending.future.get(timeout: .seconds(seconds)) })
+        let fromError = try #require(
+            #expect(throws: FutureError.self) { try pending.future.error(timeout: .seconds(seconds)) })
+        #expect(fromGet.code == .timedOut)
+        #expect(fromGet.message == expected)
+        #expect(fromError.message == expected)
+        pending.succeed(1)
+    }
 }
