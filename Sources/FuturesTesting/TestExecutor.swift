@@ -458,10 +458,9 @@ private struct QueueState {
         let isTimer: Bool
     }
 
-    /// Ready jobs in submission order, from `readyHead` on.
-    private var ready: [ReadyEntry] = []
-    private var readyHead = 0
-    /// How many `.plain` entries `ready` holds from `readyHead` on.
+    /// Ready jobs in submission order.
+    private var ready = FIFOQueue<ReadyEntry>()
+    /// How many `.plain` entries `ready` holds.
     private var plainReadyCount = 0
     /// Jobs that can be cancelled and have not run, by id.
     ///
@@ -532,19 +531,13 @@ private struct QueueState {
 
     /// Removes and returns the next ready job that was not cancelled.
     mutating func takeReady() -> (@Sendable () -> Void)? {
-        while readyHead < ready.count {
-            let count = ready.count - readyHead
-            if var random, count > 1 {
-                let offset = Int(random.next() % UInt64(count))
+        while !ready.isEmpty {
+            if var random, ready.count > 1 {
+                let offset = Int(random.next() % UInt64(ready.count))
                 self.random = random
-                ready.swapAt(readyHead, readyHead + offset)
+                ready.swapFirst(withOffset: offset)
             }
-            let entry = ready[readyHead]
-            readyHead += 1
-            if readyHead == ready.count {
-                ready.removeAll(keepingCapacity: ready.count <= 1024)
-                readyHead = 0
-            }
+            guard let entry = ready.popFirst() else { break }
             switch entry {
             case .plain(let job):
                 plainReadyCount -= 1

@@ -47,6 +47,15 @@ package struct FIFOQueue<Element> {
     /// order; the others keep their order.
     ///
     /// O(n).
+    /// Swaps the first element with the one `offset` places behind it (0 leaves the queue as it
+    /// is), so that a seeded scheduler can pick any queued element to take next.
+    ///
+    /// - Precondition: `0 <= offset < count`.
+    package mutating func swapFirst(withOffset offset: Int) {
+        precondition(offset >= 0 && offset < count, "The offset must name a queued element.")
+        storage.swapAt(head, head + offset)
+    }
+
     package mutating func removeAll(where shouldRemove: (Element) throws -> Bool) rethrows -> [Element] {
         var kept: [Element?] = []
         var removed: [Element] = []

@@ -66,4 +66,15 @@ struct FIFOQueueTests {
         #expect(rest == [2, 4, 5, 7, 8])
         #expect(queue.removeAll { _ in true }.isEmpty)
     }
+
+    @Test("swapFirst makes the element at an offset the next one taken, and keeps the others in order")
+    func swapFirstPicksTheNext() {
+        var queue = FIFOQueue<Int>()
+        for value in 0..<5 { queue.append(value) }
+        _ = queue.popFirst()
+        queue.swapFirst(withOffset: 2)
+        var taken: [Int] = []
+        while let value = queue.popFirst() { taken.append(value) }
+        #expect(taken == [3, 2, 1, 4])
+    }
 }
