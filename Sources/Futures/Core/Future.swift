@@ -195,53 +195,68 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
 
     // MARK: - Storage
 
-    /// The address of the storage that holds the callbacks and the outcome: this future's own, or
-    /// its work record's for `Future.async` work (the bit is set at creation and never changes).
+    /// Runs `body` with the address of the storage that holds the callbacks and the outcome: this
+    /// future's own, or its work record's for `Future.async` work (the bit is set at creation and
+    /// never changes).
     ///
-    /// The address of a stored property of a live final class instance is stable; it is only used
-    /// while `self` (and so the record) is alive.
+    /// The address never escapes `body`: the compiler must see every write to `storage` inside an
+    /// access to it, or an optimised build may reuse a value it read before the write.
     @inlinable
     @inline(__always)
-    var storageAddress: UnsafeMutableRawPointer {
+    func withStorage<R>(_ body: (UnsafeMutableRawPointer) -> R) -> R {
         if word.load(ordering: .relaxed) & FutureWord.hasWorkRecord != 0 {
-            return workStorageAddress
+            return withWorkStorage(body)
         }
-        return withUnsafeMutablePointer(to: &storage) { UnsafeMutableRawPointer($0) }
+        return withUnsafeMutablePointer(to: &storage) { body(UnsafeMutableRawPointer($0)) }
+    }
+
+    /// ``withStorage(_:)`` for a body that needs one value: it is passed, not captured, so that
+    /// the closure holds no copy of it.
+    @inlinable
+    @inline(__always)
+    func withStorage<A, R>(passing argument: A, _ body: (UnsafeMutableRawPointer, A) -> R) -> R {
+        if word.load(ordering: .relaxed) & FutureWord.hasWorkRecord != 0 {
+            return withWorkStorage { body($0, argument) }
+        }
+        return withUnsafeMutablePointer(to: &storage) { body(UnsafeMutableRawPointer($0), argument) }
     }
 
     @usableFromInline
-    var workStorageAddress: UnsafeMutableRawPointer {
+    func withWorkStorage<R>(_ body: (UnsafeMutableRawPointer) -> R) -> R {
         let record = withUnsafeBytes(of: storage) { $0.load(as: WorkRecord.self) }
-        return withUnsafeMutablePointer(to: &record.storage) { UnsafeMutableRawPointer($0) }
+        return withUnsafeMutablePointer(to: &record.storage) { body(UnsafeMutableRawPointer($0)) }
     }
 
-    /// The registered callbacks in `storage`, which the caller owns and the word says holds some.
+    /// Runs `body` with the registered callbacks in `storage`, which the caller owns and the word
+    /// says holds some.
     @inlinable
-    var callbacksAddress: UnsafeMutablePointer<CallbackList<Value>> {
+    @inline(__always)
+    func withCallbacks<R>(_ body: (UnsafeMutablePointer<CallbackList<Value>>) -> R) -> R {
         assert(MemoryLayout<CallbackList<Value>>.size <= MemoryLayout<FutureStorage.Words>.size)
-        return storageAddress.assumingMemoryBound(to: CallbackList<Value>.self)
+        return withStorage { body($0.assumingMemoryBound(to: CallbackList<Value>.self)) }
     }
 
     /// Moves the registered callbacks out of `storage`; the caller owns it and the word says
     /// there are some.
     @inlinable
     func takeCallbacks() -> CallbackList<Value> {
-        callbacksAddress.move()
+        withCallbacks { $0.move() }
     }
 
     /// Writes the outcome into `storage`, which the caller owns and which holds nothing.
     @inlinable
     func storeOutcome(_ outcome: Outcome<Value>) {
-        let raw = storageAddress
-        switch outcome {
-        case .success(let value):
-            if FutureStorage.fitsInline(Value.self) {
-                raw.assumingMemoryBound(to: Value.self).initialize(to: value)
-            } else {
-                raw.assumingMemoryBound(to: ValueBox<Value>.self).initialize(to: ValueBox(value))
+        withStorage(passing: outcome) { raw, outcome in
+            switch outcome {
+            case .success(let value):
+                if FutureStorage.fitsInline(Value.self) {
+                    raw.assumingMemoryBound(to: Value.self).initialize(to: value)
+                } else {
+                    raw.assumingMemoryBound(to: ValueBox<Value>.self).initialize(to: ValueBox(value))
+                }
+            case .failure(let node):
+                raw.assumingMemoryBound(to: TracebackNode.self).initialize(to: node)
             }
-        case .failure(let node):
-            raw.assumingMemoryBound(to: TracebackNode.self).initialize(to: node)
         }
     }
 
@@ -275,13 +290,14 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
 
     /// Destroys the outcome in `storage`, once, in `deinit`.
     private func destroyOutcome(failed: Bool) {
-        let raw = storageAddress
-        if failed {
-            _ = raw.assumingMemoryBound(to: TracebackNode.self).deinitialize(count: 1)
-        } else if FutureStorage.fitsInline(Value.self) {
-            _ = raw.assumingMemoryBound(to: Value.self).deinitialize(count: 1)
-        } else {
-            _ = raw.assumingMemoryBound(to: ValueBox<Value>.self).deinitialize(count: 1)
+        withStorage { raw in
+            if failed {
+                _ = raw.assumingMemoryBound(to: TracebackNode.self).deinitialize(count: 1)
+            } else if FutureStorage.fitsInline(Value.self) {
+                _ = raw.assumingMemoryBound(to: Value.self).deinitialize(count: 1)
+            } else {
+                _ = raw.assumingMemoryBound(to: ValueBox<Value>.self).deinitialize(count: 1)
+            }
         }
     }
 
@@ -362,9 +378,13 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
             return callback.token
         }
         if state & FutureWord.hasCallbacks != 0 {
-            callbacksAddress.pointee.append(callback)
+            withStorage(passing: callback) { raw, callback in
+                raw.assumingMemoryBound(to: CallbackList<Value>.self).pointee.append(callback)
+            }
         } else {
-            callbacksAddress.initialize(to: CallbackList(slot: callback))
+            withStorage(passing: callback) { raw, callback in
+                raw.assumingMemoryBound(to: CallbackList<Value>.self).initialize(to: CallbackList(slot: callback))
+            }
         }
         release(state | FutureWord.hasCallbacks)
         return callback.token
@@ -419,14 +439,13 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
             release(state)
             return false
         }
-        let callbacks = callbacksAddress
-        let removed = callbacks.pointee.remove(token: token)
-        if callbacks.pointee.isEmpty {
-            callbacks.deinitialize(count: 1)
-            release(state & ~FutureWord.hasCallbacks)
-        } else {
-            release(state)
+        let (removed, isEmpty) = withCallbacks { callbacks in
+            let removed = callbacks.pointee.remove(token: token)
+            let isEmpty = callbacks.pointee.isEmpty
+            if isEmpty { callbacks.deinitialize(count: 1) }
+            return (removed, isEmpty)
         }
+        release(isEmpty ? state & ~FutureWord.hasCallbacks : state)
         withExtendedLifetime(removed) {}  // released after the word is stored back
         return removed != nil
     }
@@ -440,7 +459,7 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
             release(state)
             return 0
         }
-        let count = callbacksAddress.pointee.count
+        let count = withCallbacks { $0.pointee.count }
         release(state)
         return count
     }
