@@ -261,22 +261,11 @@ package final class InFlightScope: @unchecked Sendable {
         return try body()
     }
 
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        let rc = pthread_key_create(&key, nil)
-        precondition(rc == 0, "pthread_key_create failed with \(rc).")
-        return key
-    }()
-
     /// The scope of the job running on this thread, if a test executor's work started it; held
     /// unretained: whoever set it keeps it alive until it restores the previous one.
     fileprivate static var current: InFlightScope? {
-        get {
-            pthread_getspecific(key).map { Unmanaged<InFlightScope>.fromOpaque($0).takeUnretainedValue() }
-        }
-        set {
-            pthread_setspecific(key, newValue.map { Unmanaged.passUnretained($0).toOpaque() })
-        }
+        get { ThreadContext.current.inFlightScope?.takeUnretainedValue() }
+        set { ThreadContext.current.inFlightScope = newValue.map { Unmanaged.passUnretained($0) } }
     }
 }
 

@@ -28,6 +28,9 @@ final class ThreadContext {
     /// The multi-callback deliveries running on this thread, innermost last, with the callbacks
     /// each has not started yet: a blocking wait inside one callback may run its later siblings.
     @usableFromInline @exclusivity(unchecked) var siblings: [SiblingRun] = []
+    /// The work-in-flight scope of the test-executor job running on this thread, unretained (see
+    /// `InFlightScope`).
+    var inFlightScope: Unmanaged<InFlightScope>?
     /// Executors whose jobs this thread may run while it blocks on a future.
     var waitHelpers: [WeakWaitHelper] = []
     /// The callback tokens this thread may hand out: `nextToken..<tokenLimit`.
