@@ -118,13 +118,6 @@ struct CallbackList<Value: Sendable>: Sendable {
         }
         return 1
     }
-
-    @inlinable
-    func runAll(_ outcome: Outcome<Value>, from source: Future<Value>) {
-        if let slot {
-            slot.run(outcome, from: source)
-        }
-    }
 }
 
 /// Two or more callbacks, run in registration order.

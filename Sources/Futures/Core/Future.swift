@@ -130,7 +130,7 @@ public final class Future<Value: Sendable>: @unchecked Sendable {
         )
         let outcome = Outcome<Value>.raised(error, at: site)
         let standIn = Future(site: site, outcome: outcome)
-        Trampoline.submit { callbacks.runAll(outcome, from: standIn) }
+        Trampoline.submit { Trampoline.runAll(callbacks, outcome, from: standIn, in: ThreadContext.current) }
     }
 
     /// Timing and identity of work submitted with `Future.async`, `nil` for other futures.
